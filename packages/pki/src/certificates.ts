@@ -1,18 +1,13 @@
-import { generateKeyPair as generateKeyPairCallback, randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
-import forge from 'node-forge';
-
-const generateKeyPair = promisify(generateKeyPairCallback);
+// One X.509 path for every key algorithm: @peculiar/x509 builds the certificate and signs it through WebCrypto, so
+// signing (like key generation) runs natively off the event loop. node-forge was measured at ~26 ms of synchronous
+// JavaScript per RSA signature on the CI machine and cannot build ECDSA certificates at all (see bench/pki).
+import { createPrivateKey, type KeyObject, randomBytes, type webcrypto } from 'node:crypto';
+import { DEFAULT_KEY_ALGORITHM, generatePrivateKey, type KeyAlgorithm, privateKeyToPem } from './keys';
+import { x509 } from './x509-library';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Certificates start slightly in the past so a peer whose clock runs behind still accepts them. */
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
-
-export interface KeyPairPem {
-  /** PKCS#1 PEM (`RSA PRIVATE KEY`), the form CAPI and k8s-snap store in `tls.key`. */
-  privateKeyPem: string;
-  publicKeyPem: string;
-}
+/** Certificates start slightly in the past so a peer whose clock runs behind still accepts them (as upstream does). */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export interface CertificateAndKey {
   certPem: string;
@@ -21,21 +16,16 @@ export interface CertificateAndKey {
 
 export type ExtendedKeyUsage = 'serverAuth' | 'clientAuth';
 
-/** RSA key generation runs on libuv's thread pool so it never stalls the event loop. */
-export async function generateRsaKeyPair(bits = 2048): Promise<KeyPairPem> {
-  const { privateKey, publicKey } = await generateKeyPair('rsa', {
-    modulusLength: bits,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  });
-  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
-}
-
 export interface CertificateAuthorityOptions {
   commonName: string;
   organizations?: string[];
   validityDays?: number;
   now?: Date;
+  algorithm?: KeyAlgorithm;
+  /** A CA that may only sign leaves (pathlen 0), as upstream's cluster CAs; omit for no limit. */
+  maxPathLength?: number;
+  /** Signs this CA with another CA (an intermediate) instead of self-signing it. */
+  issuer?: CertificateAndKey;
 }
 
 export interface LeafCertificateOptions {
@@ -47,76 +37,144 @@ export interface LeafCertificateOptions {
   usages: ExtendedKeyUsage[];
   validityDays?: number;
   now?: Date;
+  /** Defaults to now minus the clock skew allowance. */
+  notBefore?: Date;
+  algorithm?: KeyAlgorithm;
 }
 
-function subjectAttributes(commonName: string, organizations: string[] = []): forge.pki.CertificateField[] {
-  return [
-    ...organizations.map((value) => ({ shortName: 'O', value })),
-    { shortName: 'CN', value: commonName },
-  ];
+interface SigningParameters {
+  importAlgorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+  signingAlgorithm: webcrypto.Algorithm | webcrypto.EcdsaParams;
 }
 
+/** The WebCrypto parameters for a key; refuses the keys Kubernetes tooling would not accept either. */
+export function signingParameters(key: KeyObject): SigningParameters {
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === 'rsa') {
+    const bits = details.modulusLength ?? 0;
+    if (bits < 2048) throw new Error(`RSA key of ${bits} bits is too short: at least 2048 bits are required`);
+    const rsa = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+    return { importAlgorithm: rsa, signingAlgorithm: rsa };
+  }
+  if (key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1') {
+    return {
+      importAlgorithm: { name: 'ECDSA', namedCurve: 'P-256' },
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    };
+  }
+  if (key.asymmetricKeyType === 'ec' && details.namedCurve === 'secp384r1') {
+    return {
+      importAlgorithm: { name: 'ECDSA', namedCurve: 'P-384' },
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-384' },
+    };
+  }
+  const curve = details.namedCurve ? ` (${details.namedCurve})` : '';
+  throw new Error(
+    `unsupported key type ${key.asymmetricKeyType ?? 'unknown'}${curve}: RSA (2048 bits or more) or ECDSA P-256/P-384 keys are required`,
+  );
+}
+
+function toCryptoKey(key: KeyObject, usage: 'sign' | 'verify'): webcrypto.CryptoKey {
+  return key.toCryptoKey(signingParameters(key).importAlgorithm, true, [usage]);
+}
+
+/** A positive serial of 127 random bits: the high bit is cleared so DER does not read it as negative. */
 function randomSerialNumber(): string {
-  // A positive 127-bit serial: the high bit is cleared so DER does not read it as negative.
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0] ?? 0) & 0x7f;
   return bytes.toString('hex');
 }
 
-function validity(certificate: forge.pki.Certificate, now: Date, days: number): void {
-  certificate.validity.notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
-  certificate.validity.notAfter = new Date(now.getTime() + days * DAY_MS);
+/** Organization before common name, the order Go's pkix.Name writes and `openssl x509 -subject` shows. */
+function distinguishedName(commonName: string, organizations: string[] = []): x509.JsonName {
+  return [...(organizations.length > 0 ? [{ O: organizations }] : []), { CN: [commonName] }];
 }
 
-function sign(certificate: forge.pki.Certificate, signerKeyPem: string): string {
-  certificate.sign(forge.pki.privateKeyFromPem(signerKeyPem), forge.md.sha256.create());
-  return forge.pki.certificateToPem(certificate);
+interface SignOptions {
+  subject: x509.JsonName;
+  subjectPublicKey: KeyObject;
+  /** Absent for a self-signed certificate, which is then signed with `selfSigningKey`. */
+  issuer: CertificateAndKey | undefined;
+  selfSigningKey: KeyObject;
+  notBefore: Date;
+  notAfter: Date;
+  extensions: x509.Extension[];
 }
 
+async function sign(options: SignOptions): Promise<string> {
+  const publicKey = toCryptoKey(options.subjectPublicKey, 'verify');
+  const issuerCertificate = options.issuer ? new x509.X509Certificate(options.issuer.certPem) : undefined;
+  const signingKey = options.issuer ? createPrivateKey(options.issuer.keyPem) : options.selfSigningKey;
+  const keyIdentifiers: x509.Extension[] = [await x509.SubjectKeyIdentifierExtension.create(publicKey)];
+  if (issuerCertificate) {
+    keyIdentifiers.push(await x509.AuthorityKeyIdentifierExtension.create(issuerCertificate.publicKey));
+  }
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerialNumber(),
+    subject: options.subject,
+    issuer: issuerCertificate ? issuerCertificate.subjectName : options.subject,
+    notBefore: options.notBefore,
+    notAfter: options.notAfter,
+    publicKey,
+    signingKey: toCryptoKey(signingKey, 'sign'),
+    signingAlgorithm: signingParameters(signingKey).signingAlgorithm,
+    extensions: [...options.extensions, ...keyIdentifiers],
+  });
+  // PEM files end with a newline (as Go writes them), so bundles can be built by concatenation.
+  return `${certificate.toString('pem').trimEnd()}\n`;
+}
+
+/**
+ * A certificate authority. Upstream's cluster CAs are self-signed, valid ten years, pathlen 0, with key usages
+ * keyEncipherment, digitalSignature and keyCertSign; upstream uses serial number 0 for every CA, which we do not copy:
+ * two CAs with the same subject and serial confuse TLS stacks that index certificates by issuer and serial.
+ */
 export async function createCertificateAuthority(options: CertificateAuthorityOptions): Promise<CertificateAndKey> {
-  const keys = await generateRsaKeyPair();
-  const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
-  certificate.serialNumber = randomSerialNumber();
-  validity(certificate, options.now ?? new Date(), options.validityDays ?? 3650);
-  const subject = subjectAttributes(options.commonName, options.organizations);
-  certificate.setSubject(subject);
-  certificate.setIssuer(subject);
-  certificate.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
-  return { certPem: sign(certificate, keys.privateKeyPem), keyPem: keys.privateKeyPem };
+  const now = options.now ?? new Date();
+  const keys = await generatePrivateKey(options.algorithm ?? DEFAULT_KEY_ALGORITHM);
+  const certPem = await sign({
+    subject: distinguishedName(options.commonName, options.organizations),
+    subjectPublicKey: keys.publicKey,
+    issuer: options.issuer,
+    selfSigningKey: keys.privateKey,
+    notBefore: new Date(now.getTime() - CLOCK_SKEW_MS),
+    notAfter: new Date(now.getTime() + (options.validityDays ?? 3650) * DAY_MS),
+    extensions: [
+      new x509.BasicConstraintsExtension(true, options.maxPathLength, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
+    ],
+  });
+  return { certPem, keyPem: privateKeyToPem(keys.privateKey) };
 }
+
+const EXTENDED_KEY_USAGE_OIDS: Record<ExtendedKeyUsage, string> = {
+  serverAuth: x509.ExtendedKeyUsage.serverAuth,
+  clientAuth: x509.ExtendedKeyUsage.clientAuth,
+};
 
 export async function issueCertificate(options: LeafCertificateOptions): Promise<CertificateAndKey> {
-  const keys = await generateRsaKeyPair();
-  const issuerCertificate = forge.pki.certificateFromPem(options.issuer.certPem);
-  const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
-  certificate.serialNumber = randomSerialNumber();
-  validity(certificate, options.now ?? new Date(), options.validityDays ?? 365);
-  certificate.setSubject(subjectAttributes(options.commonName, options.organizations));
-  certificate.setIssuer(issuerCertificate.subject.attributes);
-  const altNames = [
-    ...(options.dnsNames ?? []).map((value) => ({ type: 2, value })),
-    ...(options.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
+  const now = options.now ?? new Date();
+  const keys = await generatePrivateKey(options.algorithm ?? DEFAULT_KEY_ALGORITHM);
+  const alternativeNames: x509.JsonGeneralName[] = [
+    ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
-  certificate.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    {
-      name: 'extKeyUsage',
-      serverAuth: options.usages.includes('serverAuth'),
-      clientAuth: options.usages.includes('clientAuth'),
-    },
-    { name: 'subjectKeyIdentifier' },
-    {
-      name: 'authorityKeyIdentifier',
-      keyIdentifier: issuerCertificate.generateSubjectKeyIdentifier().getBytes(),
-    },
-    ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames }] : []),
-  ]);
-  return { certPem: sign(certificate, options.issuer.keyPem), keyPem: keys.privateKeyPem };
+  const certPem = await sign({
+    subject: distinguishedName(options.commonName, options.organizations),
+    subjectPublicKey: keys.publicKey,
+    issuer: options.issuer,
+    selfSigningKey: keys.privateKey,
+    notBefore: options.notBefore ?? new Date(now.getTime() - CLOCK_SKEW_MS),
+    notAfter: new Date(now.getTime() + (options.validityDays ?? 365) * DAY_MS),
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension(options.usages.map((usage) => EXTENDED_KEY_USAGE_OIDS[usage])),
+      ...(alternativeNames.length > 0 ? [new x509.SubjectAlternativeNameExtension(alternativeNames)] : []),
+    ],
+  });
+  return { certPem, keyPem: privateKeyToPem(keys.privateKey) };
 }
