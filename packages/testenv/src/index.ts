@@ -1,0 +1,18 @@
+export { binaryPath, ensureBinaries, pinnedVersions, cacheRoot, type BinaryName } from './binaries';
+export { startControlPlane, TestControlPlane, kubeConfigFromCertificates, type ControlPlaneOptions } from './control-plane';
+export { startClusterApiCore, clusterApiModuleFolder, type ClusterApiCore } from './cluster-api';
+export {
+  startEnvironment,
+  sharedEnvironment,
+  environmentState,
+  STATE_VARIABLE,
+  type TestEnvironment,
+  type SharedEnvironment,
+  type EnvironmentState,
+} from './environment';
+export { installCrds, type CrdSource, type InstallCrdsOptions } from './crds';
+export { registerWebhooks, pointWebhooksAt, type WebhookTarget } from './webhooks';
+export { readManifests, type KubernetesManifest } from './manifests';
+export { createTestNamespace, deleteTestNamespace } from './namespaces';
+export { freeLoopbackPort } from './ports';
+export { ManagedProcess, waitFor } from './processes';
