@@ -1,5 +1,7 @@
 // Runs every project's tests in one jest invocation; each project keeps its own jest.config.mjs so `nx test <p>`
 // works on its own.
+import { globSync } from 'node:fs';
+
 export default {
-  projects: ['<rootDir>/packages/*/jest.config.mjs', '<rootDir>/apps/*/jest.config.mjs', '<rootDir>/e2e/jest.config.mjs'],
+  projects: globSync(['packages/*/jest.config.mjs', 'apps/*/jest.config.mjs', 'e2e/jest.config.mjs']).sort(),
 };
