@@ -17,7 +17,7 @@ function run(command, args, options = {}) {
 export function ensureWorkspaceInstalled() {
   if (existsSync(pinnedNode) && existsSync(join(workspaceRoot, 'node_modules', '.package-lock.json'))) return;
   console.error('[bootstrap] installing the workspace (npm ci) ...');
-  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) {
+  if (run('npm', ['ci']) !== 0) {
     console.error('[bootstrap] npm ci failed; see above');
     process.exit(1);
   }
