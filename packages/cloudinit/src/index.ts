@@ -6,3 +6,5 @@ export * from './paths';
 export * from './render';
 export * from './scripts';
 export * from './snap-install';
+export * from './runner';
+export * from './system-tools';

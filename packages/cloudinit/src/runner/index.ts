@@ -1,0 +1,2 @@
+export * from './node-log';
+export * from './node-runner';
