@@ -24,6 +24,7 @@ export function clusterApiModuleFolder(): string {
 export interface ClusterApiCore {
   version: string;
   webhookUrl: string;
+  processId(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -86,5 +87,10 @@ export async function startClusterApiCore(controlPlane: TestControlPlane): Promi
     },
     { timeoutMs: 120_000, intervalMs: 250, explain: () => manager.logTail() },
   );
-  return { version: pinnedVersions.clusterApi, webhookUrl, stop: () => manager.stop() };
+  return {
+    version: pinnedVersions.clusterApi,
+    webhookUrl,
+    processId: () => manager.pid,
+    stop: () => manager.stop(),
+  };
 }

@@ -58,7 +58,8 @@ describe('independent test control planes', () => {
 
   it('leaves no process and no folder behind when stopped', async () => {
     const transient = await startControlPlane({ name: 'transient' });
-    const pids = transient.processIds();
+    const pids = Object.values(transient.processIds());
+    expect(pids).toHaveLength(3);
     expect(pids.every(alive)).toBe(true);
     await transient.stop();
     expect(pids.some(alive)).toBe(false);

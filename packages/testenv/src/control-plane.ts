@@ -188,8 +188,12 @@ export class TestControlPlane {
   }
 
   /** Process ids of the running components, for tests that prove nothing leaks. */
-  processIds(): number[] {
-    return [this.etcd, this.apiServer, this.controllerManager].flatMap((process) => process?.pid ?? []);
+  processIds(): Record<'etcd' | 'kube-apiserver' | 'kube-controller-manager', number | undefined> {
+    return {
+      etcd: this.etcd?.pid,
+      'kube-apiserver': this.apiServer?.pid,
+      'kube-controller-manager': this.controllerManager?.pid,
+    };
   }
 
   async restartApiServer(): Promise<void> {
