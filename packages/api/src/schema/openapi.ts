@@ -2,7 +2,12 @@
 // `patternProperties`, int-or-string and nullable expressed with the Kubernetes extensions) while still giving
 // TypeBox static types and staying usable by ajv.
 import { Type } from '@sinclair/typebox';
-import type { TUnsafe } from '@sinclair/typebox';
+import type { TSchema, TUnsafe } from '@sinclair/typebox';
+
+/** TypeBox keeps its bookkeeping in symbol keys; JSON drops them and leaves the plain OpenAPI schema. */
+export function openApiSchemaOf(schema: TSchema): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+}
 
 /** Options every schema node may carry; `description` is what `kubectl explain` prints. */
 export interface Described {

@@ -1,0 +1,80 @@
+// Checks an object against the same OpenAPI schema the CRD carries, so callers outside the apiserver (unit tests,
+// tools, webhook requests that bypassed nothing) get the structural errors the apiserver would report.
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { TSchema } from '@sinclair/typebox';
+import { openApiSchemaOf } from '../schema/openapi';
+import { invalid, notSupported, required } from './field-errors';
+import type { FieldError } from './field-errors';
+
+const kubernetesKeywords = [
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-map-type',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-preserve-unknown-fields',
+];
+
+function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+  ajv.addVocabulary(kubernetesKeywords);
+  addFormats(ajv, ['date-time', 'int32', 'int64']);
+  return ajv;
+}
+
+let sharedAjv: Ajv | undefined;
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+function validatorFor(schema: TSchema): ValidateFunction {
+  const known = compiled.get(schema);
+  if (known) return known;
+  sharedAjv ??= createAjv();
+  const validate = sharedAjv.compile(openApiSchemaOf(schema));
+  compiled.set(schema, validate);
+  return validate;
+}
+
+function fieldPathOf(instancePath: string, root: string): string {
+  let path = root;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(segment)) path = `${path}[${segment}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) path = path === '' ? segment : `${path}.${segment}`;
+    else path = `${path}[${segment}]`;
+  }
+  return path;
+}
+
+function toFieldError(error: ErrorObject, root: string): FieldError {
+  const field = fieldPathOf(error.instancePath, root);
+  const value: unknown = error.data;
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return required(fieldPathOf(`${error.instancePath}/${missing}`, root), 'must be set');
+    }
+    case 'enum':
+      return notSupported(field, value, (error.params as { allowedValues: string[] }).allowedValues);
+    case 'anyOf':
+      return invalid(field, value, 'must be an integer or a string');
+    case 'type':
+      return invalid(field, value, `must be of type ${(error.params as { type: string }).type}`);
+    case 'format':
+      return invalid(field, value, `must be a valid ${(error.params as { format: string }).format}`);
+    default:
+      return invalid(field, value, error.message ?? `fails the ${error.keyword} rule of the schema`);
+  }
+}
+
+/**
+ * Structural errors of `value` against `schema`, as field errors rooted at `root` ('' for a whole object).
+ * The branches of an int-or-string `anyOf` are folded into the one anyOf error.
+ */
+export function schemaErrors(schema: TSchema, value: unknown, root = ''): FieldError[] {
+  const validate = validatorFor(schema);
+  if (validate(value)) return [];
+  return (validate.errors ?? [])
+    .filter((error) => !error.schemaPath.includes('/anyOf/'))
+    .map((error) => toFieldError(error, root));
+}
