@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmod, copyFile, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { requireSystemTool } from '../system-tools';
+import { cloudInitPython, requireSystemTool } from '../system-tools';
 import { parseNodeLog } from './node-log';
 import type { BootPhase, CommandLists, NodeEvent, StubInvocation } from './node-log';
 
@@ -136,7 +136,7 @@ async function prepareNodeRoot(root: string, options: NodeBootOptions): Promise<
   return seeded;
 }
 
-function sandboxArguments(root: string, runner: string, hostname: string): string[] {
+function sandboxArguments(root: string, runner: string, hostname: string, python: string): string[] {
   return [
     '--unshare-all',
     '--unshare-user',
@@ -160,7 +160,7 @@ function sandboxArguments(root: string, runner: string, hostname: string): strin
     '--setenv', 'HOME', '/root',
     '--setenv', 'LANG', 'C.UTF-8',
     '--chdir', '/',
-    'python3', '/.runner/boot.py',
+    python, '/.runner/boot.py',
   ];
 }
 
@@ -205,8 +205,8 @@ async function collectFiles(root: string, seeded: ReadonlyMap<string, Buffer>): 
 
 /** Boots the user data on a fresh simulated node and reports what ran and what was written. */
 export async function bootNode(options: NodeBootOptions): Promise<NodeBootResult> {
-  requireSystemTool('python3');
   requireSystemTool('flock');
+  const python = cloudInitPython();
   const work = await mkdtemp(join(tmpdir(), 'capi-ck8s-node-'));
   try {
     const root = join(work, 'root');
@@ -215,7 +215,7 @@ export async function bootNode(options: NodeBootOptions): Promise<NodeBootResult
     await prepareRunnerDirectory(runner, options);
     const seeded = await prepareNodeRoot(root, options);
     const hostname = hostnameOf(options.instanceData ?? defaultInstanceData);
-    const { exitCode, output } = await runSandbox(sandboxArguments(root, runner, hostname), options.timeoutMs ?? 60_000);
+    const { exitCode, output } = await runSandbox(sandboxArguments(root, runner, hostname, python), options.timeoutMs ?? 60_000);
     if (exitCode !== 0) {
       throw new NodeBootError(`the simulated boot failed (exit code ${String(exitCode)})`, output);
     }
