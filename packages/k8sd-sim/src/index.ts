@@ -1,0 +1,5 @@
+export * from './clock';
+export * from './cluster';
+export * from './errors';
+export * from './server';
+export * from './strict-json';

@@ -1,0 +1,4 @@
+export * from './api';
+export * from './client';
+export * from './errors';
+export * from './transport';

@@ -1,0 +1,81 @@
+import { type ClientRequest, type IncomingMessage, request as httpRequest, type RequestOptions } from 'node:http';
+import { Agent, request as httpsRequest } from 'node:https';
+import type { Duplex } from 'node:stream';
+
+export interface TransportRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
+
+export interface TransportResponse {
+  statusCode: number;
+  body: string;
+}
+
+/** How requests reach one node's k8sd. `target` names the node and route for errors and logs. */
+export interface K8sdTransport {
+  readonly target: string;
+  send(request: TransportRequest): Promise<TransportResponse>;
+  close(): void;
+}
+
+function formatHost(address: string, port: number): string {
+  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/** Runs one HTTP exchange; the request is destroyed when the signal fires, and the body is read in full. */
+export function exchange(
+  start: (options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ClientRequest,
+  options: RequestOptions,
+  request: TransportRequest,
+): Promise<TransportResponse> {
+  return new Promise((resolve, reject) => {
+    const body = request.body ?? '';
+    const outgoing = start(
+      {
+        ...options,
+        method: request.method,
+        path: request.path,
+        headers: {
+          ...request.headers,
+          ...(request.method === 'POST' ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+        },
+        signal: request.signal,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(request.method === 'POST' ? body : undefined);
+  });
+}
+
+/**
+ * HTTPS straight to `<node address>:<microclusterPort>`. Like upstream, k8sd's self-signed serving certificate is not
+ * verified: k8sd authenticates the caller by token, and nothing in the cluster publishes its certificate yet.
+ */
+export function directTransport(options: { address: string; port: number; nodeName?: string }): K8sdTransport {
+  const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
+  const host = formatHost(options.address, options.port);
+  return {
+    target: `${options.nodeName ? `node ${options.nodeName} ` : ''}(direct https://${host})`,
+    send: (request) => exchange(httpsRequest, { host: options.address, port: options.port, agent }, request),
+    close: () => agent.destroy(),
+  };
+}
+
+/** HTTP over an already-open TLS stream (one request per stream), e.g. a port-forward tunnel. */
+export function exchangeOverStream(socket: Duplex, hostHeader: string, request: TransportRequest): Promise<TransportResponse> {
+  return exchange(
+    httpRequest,
+    { createConnection: () => socket, agent: false, headers: { host: hostHeader }, setHost: false },
+    { ...request, headers: { host: hostHeader, ...request.headers } },
+  );
+}
