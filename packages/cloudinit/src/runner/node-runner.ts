@@ -1,6 +1,6 @@
 // Boots a rendered cloud-config on a simulated node: a bubblewrap sandbox whose whole filesystem is a private
 // temporary folder (host /usr mounted read-only for bash, coreutils, python3 and cloud-init), with no network and
-// no capabilities. cloud-init's own code renders the jinja template, applies write_files and runs bootcmd/runcmd;
+// only the capabilities root needs to manage files. cloud-init's own code renders the jinja template, applies write_files and runs bootcmd/runcmd;
 // the programs a node would change the world with (snap, k8s, systemctl, ctr, curl, sleep) are stubs that record
 // each call. Nothing outside the temporary folder is written.
 import { spawn } from 'node:child_process';
@@ -142,7 +142,12 @@ function sandboxArguments(root: string, runner: string, hostname: string, python
     '--unshare-user',
     '--uid', '0',
     '--gid', '0',
+    // Root on a real node overrides file permissions (cloud-init rewrites a 0500 script a user file replaces);
+    // nothing beyond that, so the sandbox cannot remount or otherwise reach past its own folders.
     '--cap-drop', 'ALL',
+    '--cap-add', 'CAP_DAC_OVERRIDE',
+    '--cap-add', 'CAP_FOWNER',
+    '--cap-add', 'CAP_CHOWN',
     '--die-with-parent',
     '--new-session',
     '--clearenv',
