@@ -78,19 +78,38 @@ export function isTopologyDryRunRequest(
   return dryRun === true && object?.metadata?.annotations?.[annotations.topologyDryRun] !== undefined;
 }
 
+const pathSegment = /([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]*)\]/g;
+
+/** The value a field error points at: `spec.files[0].path`, `spec.extraKubeletArgs[--v]`. */
+export function valueAtField(object: unknown, field: string): unknown {
+  let value: unknown = object;
+  for (const [, name, bracketed] of field.matchAll(pathSegment)) {
+    const key = name ?? bracketed ?? '';
+    if (Array.isArray(value) && /^\d+$/.test(key)) value = value[Number(key)];
+    else if (isRecord(value)) value = value[key];
+    else return undefined;
+  }
+  return value;
+}
+
 function sameError(left: FieldError, right: FieldError): boolean {
-  return (
-    left.field === right.field &&
-    left.type === right.type &&
-    left.message === right.message &&
-    isDeepStrictEqual(left.value, right.value)
-  );
+  return left.field === right.field && left.type === right.type && left.message === right.message;
 }
 
 /**
  * Validation ratcheting, as the apiserver does for CRD schemas: on update, an error the stored object already had
- * is not held against the request unless its value changed, so objects created before a rule existed (or by upstream) stay editable.
+ * is not held against the request as long as the field it points at is unchanged, so objects created before a rule
+ * existed (or by upstream, which validated nothing) stay editable.
  */
-export function newErrorsOnly(errors: FieldError[], errorsOfOldObject: FieldError[]): FieldError[] {
-  return errors.filter((error) => !errorsOfOldObject.some((old) => sameError(old, error)));
+export function newErrorsOnly(
+  errors: FieldError[],
+  errorsOfOldObject: FieldError[],
+  oldObject: unknown,
+  object: unknown,
+): FieldError[] {
+  return errors.filter(
+    (error) =>
+      !errorsOfOldObject.some((old) => sameError(old, error)) ||
+      !sameValue(valueAtField(oldObject, error.field), valueAtField(object, error.field)),
+  );
 }

@@ -17,7 +17,7 @@ const kubernetesKeywords = [
 ];
 
 function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
   ajv.addVocabulary(kubernetesKeywords);
   addFormats(ajv, ['date-time', 'int32', 'int64']);
   return ajv;

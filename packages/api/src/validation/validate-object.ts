@@ -28,5 +28,5 @@ export function validateObject<S extends TSchema>(
   const errors = rules.errors(current);
   if (oldObject === undefined || schemaErrors(schema, oldObject).length > 0) return errors;
   const old = oldObject as Static<S>;
-  return [...newErrorsOnly(errors, rules.errors(old)), ...rules.changeErrors(old, current)];
+  return [...newErrorsOnly(errors, rules.errors(old), old, current), ...rules.changeErrors(old, current)];
 }
