@@ -1,13 +1,10 @@
 import type { CK8sConfigSpec } from '../schema/ck8sconfig';
 import { validateCK8sConfigSpec } from './ck8sconfig-spec';
-
-type Expected = { field: string; type: string; message?: string; value?: unknown };
+import { expectFieldErrors } from './expect-field-errors';
+import type { ExpectedFieldError as Expected } from './expect-field-errors';
 
 function check(spec: CK8sConfigSpec, expected: Expected[]): void {
-  const errors = validateCK8sConfigSpec(spec, 'spec');
-  expect(errors).toEqual(
-    expected.map((error) => expect.objectContaining({ ...error, message: expect.stringContaining(error.message ?? '') })),
-  );
+  expectFieldErrors(validateCK8sConfigSpec(spec, 'spec'), expected);
 }
 
 describe('validateCK8sConfigSpec', () => {

@@ -4,14 +4,8 @@ import {
   validateCK8sControlPlaneScale,
   validateCK8sControlPlaneTemplate,
 } from './ck8scontrolplane';
-import type { FieldError } from './field-errors';
-
-type Expected = { field: string; type: string; message?: string; value?: unknown };
-
-const expectErrors = (errors: FieldError[], expected: Expected[]) =>
-  expect(errors).toEqual(
-    expected.map((error) => expect.objectContaining({ ...error, message: expect.stringContaining(error.message ?? '') })),
-  );
+import { expectFieldErrors as expectErrors } from './expect-field-errors';
+import type { ExpectedFieldError as Expected } from './expect-field-errors';
 
 function controlPlane(overrides: Partial<NonNullable<CK8sControlPlane['spec']>> = {}): CK8sControlPlane {
   return {
