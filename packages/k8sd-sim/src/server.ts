@@ -307,9 +307,11 @@ export class K8sdSimulator implements NodeHost {
   ): Promise<FastifyReply> {
     const node = this.nodesByAddress.get(request.socket.localAddress ?? '');
     if (!node) return reply.code(503).send(errorEnvelope(unavailable('no simulated node at this address')));
+    // The response closing before it was written means the client went away (k8sd's request context is cancelled).
     const closed = new AbortController();
-    request.raw.on('close', () => closed.abort());
-    reply.raw.on('close', () => closed.abort());
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) closed.abort();
+    });
     const path = request.url.split('?')[0] ?? request.url;
     const record = (statusCode: number) =>
       this.requests.push({ cluster: node.cluster.name, node: node.name, method: request.method, path, statusCode });

@@ -75,7 +75,7 @@ export function directTransport(options: { address: string; port: number; nodeNa
 export function exchangeOverStream(socket: Duplex, hostHeader: string, request: TransportRequest): Promise<TransportResponse> {
   return exchange(
     httpRequest,
-    { createConnection: () => socket, agent: false, headers: { host: hostHeader }, setHost: false },
+    { createConnection: () => socket, headers: { host: hostHeader }, setHost: false },
     { ...request, headers: { host: hostHeader, ...request.headers } },
   );
 }
