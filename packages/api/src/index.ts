@@ -9,7 +9,7 @@ export * from './effective';
 export * from './defaulting';
 export * from './validation/field-errors';
 export { parseGoDuration, parseKubernetesVersion, isSnapChannel, snapRisks } from './validation/formats';
-export { schemaErrors } from './validation/schema-validation';
+export { schemaErrors, withSchemaDefaults } from './validation/schema-validation';
 export { managedCloudInitKeys, validateCK8sConfigSpec } from './validation/ck8sconfig-spec';
 export { validateCK8sConfig, validateCK8sConfigTemplate } from './validation/ck8sconfig';
 export {

@@ -16,24 +16,32 @@ const kubernetesKeywords = [
   'x-kubernetes-preserve-unknown-fields',
 ];
 
-function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
+function createAjv(useDefaults: boolean): Ajv {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, useDefaults });
   ajv.addVocabulary(kubernetesKeywords);
   addFormats(ajv, ['date-time', 'int32', 'int64']);
   return ajv;
 }
 
-let sharedAjv: Ajv | undefined;
-const compiled = new WeakMap<TSchema, ValidateFunction>();
+/** Compiles each schema once per mode: checking only, or checking and filling `default`s. */
+class ValidatorCache {
+  private ajv: Ajv | undefined;
+  private readonly compiled = new WeakMap<TSchema, ValidateFunction>();
 
-function validatorFor(schema: TSchema): ValidateFunction {
-  const known = compiled.get(schema);
-  if (known) return known;
-  sharedAjv ??= createAjv();
-  const validate = sharedAjv.compile(openApiSchemaOf(schema));
-  compiled.set(schema, validate);
-  return validate;
+  constructor(private readonly useDefaults: boolean) {}
+
+  validatorFor(schema: TSchema): ValidateFunction {
+    const known = this.compiled.get(schema);
+    if (known) return known;
+    this.ajv ??= createAjv(this.useDefaults);
+    const validate = this.ajv.compile(openApiSchemaOf(schema));
+    this.compiled.set(schema, validate);
+    return validate;
+  }
 }
+
+const checking = new ValidatorCache(false);
+const defaulting = new ValidatorCache(true);
 
 function fieldPathOf(instancePath: string, root: string): string {
   let path = root;
@@ -72,9 +80,19 @@ function toFieldError(error: ErrorObject, root: string): FieldError {
  * The branches of an int-or-string `anyOf` are folded into the one anyOf error.
  */
 export function schemaErrors(schema: TSchema, value: unknown, root = ''): FieldError[] {
-  const validate = validatorFor(schema);
+  const validate = checking.validatorFor(schema);
   if (validate(value)) return [];
   return (validate.errors ?? [])
     .filter((error) => !error.schemaPath.includes('/anyOf/'))
     .map((error) => toFieldError(error, root));
+}
+
+/**
+ * A copy of `value` with the schema's `default`s filled in where the field is missing and its parent exists: what
+ * the apiserver's structural defaulting does on create and on read.
+ */
+export function withSchemaDefaults<T>(schema: TSchema, value: T): T {
+  const copy = structuredClone(value);
+  defaulting.validatorFor(schema)(copy);
+  return copy;
 }
