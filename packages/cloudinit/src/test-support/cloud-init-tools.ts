@@ -27,9 +27,16 @@ export async function shellcheck(paths: readonly string[]): Promise<ToolVerdict>
   }
 }
 
-export type CloudInitVerdict =
-  | { readonly ok: true; /** The document as cloud-init's YAML loader (PyYAML) reads it. */ readonly config: unknown }
-  | { readonly ok: false; readonly error: string };
+/** What cloud-init's YAML loader (PyYAML) read from a valid document. */
+export interface CloudInitReading {
+  readonly ok: true;
+  readonly keys: readonly string[];
+  readonly write_files: unknown;
+  readonly runcmd: unknown;
+  readonly bootcmd: unknown;
+}
+
+export type CloudInitVerdict = CloudInitReading | { readonly ok: false; readonly error: string };
 
 const validator = fileURLToPath(new URL('./validate_cloud_configs.py', import.meta.url));
 
