@@ -2,8 +2,9 @@
 // plane node with K8SD_CONTRACT_URL / K8SD_CONTRACT_AUTH_TOKEN / K8SD_CONTRACT_NODE_TOKEN (see jest/contract-target.ts).
 // Only calls that leave a real cluster unchanged (apart from an unused join token) are made here.
 import { randomBytes } from 'node:crypto';
-import { CAPI_AUTH_TOKEN_HEADER, directTransport, K8SD_PATHS, type K8sdClient, K8sdRequestError } from '@capi-ck8s/k8sd';
+import { CAPI_AUTH_TOKEN_HEADER, directTransport, K8SD_PATHS, type K8sdClient } from '@capi-ck8s/k8sd';
 import { contractTarget, type ContractTarget } from '../jest/contract-target';
+import { k8sdFailure as failure } from '../jest/failures';
 
 let target: ContractTarget;
 let client: K8sdClient;
@@ -18,15 +19,6 @@ afterAll(async () => {
   await target.stop();
 });
 
-async function failure(call: Promise<unknown>): Promise<K8sdRequestError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof K8sdRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function raw(path: string, headers: Record<string, string>, body: string) {
   const transport = directTransport({ address: target.url.hostname.replace(/^\[|\]$/g, ''), port: Number(target.url.port) });

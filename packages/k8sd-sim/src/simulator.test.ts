@@ -1,10 +1,11 @@
 // Behaviour of the k8sd SIMULATOR itself (membership, join tokens, CSRs, snap changes, faults), exercised through the
 // real client so the two stay in step.
 import { randomBytes } from 'node:crypto';
-import { directTransport, K8sdClient, K8SD_PATHS, K8sdRequestError } from '@capi-ck8s/k8sd';
+import { directTransport, K8sdClient, K8SD_PATHS } from '@capi-ck8s/k8sd';
 import { ManualClock } from './clock';
 import type { SimulatedCluster, SimulatedNode } from './cluster';
 import { K8sdSimulator } from './server';
+import { k8sdFailure as failure } from '../jest/failures';
 
 let simulator: K8sdSimulator;
 let clock: ManualClock;
@@ -32,15 +33,6 @@ function clientFor(node: SimulatedNode, credentials: { authToken?: string; nodeT
   return client;
 }
 
-async function failure(call: Promise<unknown>): Promise<K8sdRequestError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof K8sdRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function newCluster(name = 'demo'): Promise<{ cluster: SimulatedCluster; cp: SimulatedNode; authToken: string; nodeToken: string }> {
   const authToken = token();

@@ -21,6 +21,7 @@ import { startControlPlane, type TestControlPlane } from '@capi-ck8s/testenv';
 import { type SimulatedCluster, type SimulatedNode } from './cluster';
 import { KubeletPortForwardSimulator } from './kubelet-port-forward';
 import { K8sdSimulator } from './server';
+import { rejectionOf as failure } from '../jest/failures';
 
 const authToken = randomBytes(16).toString('hex');
 const nodeTokens = new Map<string, string>();
@@ -102,14 +103,6 @@ function workload(timeoutMs?: number): WorkloadK8sd {
   return new WorkloadK8sd({ kubeConfig, authToken, microclusterPort: simulator.microclusterPort, ...(timeoutMs ? { timeoutMs } : {}) });
 }
 
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('generated cluster PKI against a real kube-apiserver', () => {
   it('authenticates with the rendered kubeconfig (admin cert from the client CA, server verified by the cluster CA) and reads /version', async () => {
