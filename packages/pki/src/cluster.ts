@@ -18,6 +18,10 @@ export interface ClusterCertificateAuthorities {
 }
 
 export interface ClusterPkiOptions {
+  /**
+   * RSA-2048 by default. Keep RSA for CAs handed to k8s-snap nodes: k8s-snap loads CA keys with an RSA-only loader.
+   * ECDSA P-256 suits what only the management side and the API server read, such as the admin client certificate.
+   */
   algorithm?: KeyAlgorithm;
   now?: Date;
 }

@@ -1,6 +1,7 @@
 export * from './keys';
 export * from './certificates';
 export * from './cluster';
+export * from './cluster-secrets';
 export * from './kubeconfig';
 export * from './rotation';
 export * from './secrets';

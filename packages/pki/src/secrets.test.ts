@@ -44,6 +44,6 @@ describe('cluster secrets', () => {
     expect(certificateFromSecret(secret)).toEqual({ certPem: 'C', keyPem: 'K' });
     expect(certificateSecretFields(secret)).toEqual({ certificate: 'secret ns/demo-ca data["tls.crt"]', key: 'secret ns/demo-ca data["tls.key"]' });
     const keyless = { ...secret, data: { 'tls.crt': 'Qw==' } };
-    expect(() => certificateFromSecret(keyless)).toThrow('secret ns/demo-ca data["tls.key"] is missing or empty');
+    expect(() => certificateFromSecret(keyless)).toThrow('secret ns/demo-ca data["tls.key"]: is missing or empty');
   });
 });

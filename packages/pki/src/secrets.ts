@@ -1,5 +1,6 @@
 import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node';
 import type { CertificateAndKey } from './certificates';
+import { PkiValidationError } from './validation';
 
 export const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
 export const CLUSTER_SECRET_TYPE = 'cluster.x-k8s.io/secret';
@@ -84,7 +85,7 @@ function secretField(secret: V1Secret, key: string): string {
 /** Decodes one data key; a missing or empty key is an error naming the secret and the key. */
 export function secretValue(secret: V1Secret, key: string): string {
   const encoded = secret.data?.[key];
-  if (encoded === undefined || encoded === '') throw new Error(`${secretField(secret, key)} is missing or empty`);
+  if (encoded === undefined || encoded === '') throw new PkiValidationError(secretField(secret, key), 'is missing or empty');
   return Buffer.from(encoded, 'base64').toString('utf8');
 }
 

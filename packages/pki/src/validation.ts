@@ -172,3 +172,13 @@ export function checkServiceAccountKeyPair(
   }
   return { privateKey };
 }
+
+/**
+ * k8s-snap loads the cluster CAs, front-proxy CA and service-account key it is given with an RSA-only loader
+ * (pkiutil.LoadCertificate / LoadRSAPrivateKey), so material handed to nodes must use RSA keys.
+ */
+export function requireRsaKey(key: KeyObject, field: string): void {
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new PkiValidationError(field, `k8s-snap accepts only RSA keys here, got ${key.asymmetricKeyType ?? 'unknown'}`);
+  }
+}
