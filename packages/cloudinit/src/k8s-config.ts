@@ -1,6 +1,7 @@
 // The k8s bootstrap and join configurations written to /capi/etc/config.yaml. Key names are those of the
 // k8s-snap-api v1 structs (BootstrapConfig, ControlPlaneJoinConfig, WorkerNodeJoinConfig). Upstream marshals them
 // through JSON, so keys come out sorted; we sort too, which also makes the output deterministic.
+import { effectiveInitConfiguration, effectivePorts, isEtcdManaged } from '@capi-ck8s/api';
 import type { CK8sConfigSpec } from '@capi-ck8s/api';
 import { RenderInputError } from './errors';
 import { toYaml, withSortedKeys } from './yaml';
@@ -8,15 +9,6 @@ import type { ClusterFacts, ExternalDatastore, InitControlPlaneInput, JoinContro
 
 type ArgumentMap = Readonly<Record<string, string | null>> | undefined;
 type ConfigDocument = Record<string, unknown>;
-
-const defaultEtcdPort = 2379;
-// 2380 belongs to k8sd (microcluster) and the k8sd-proxy, so the managed etcd peers elsewhere.
-const defaultEtcdPeerPort = 2381;
-
-export function isEtcdManaged(spec: CK8sConfigSpec): boolean {
-  const type = spec.controlPlane?.datastoreType ?? '';
-  return type === '' || type === 'etcd';
-}
 
 /** Sets key to value unless value is empty (undefined, '', [] or {}), like omitempty in the Go structs. */
 function setIfPresent(target: ConfigDocument, key: string, value: unknown): void {
@@ -57,19 +49,18 @@ function extraSans(spec: CK8sConfigSpec, cluster: ClusterFacts, additional: read
 }
 
 function clusterConfig(spec: CK8sConfigSpec, cluster: ClusterFacts): ConfigDocument {
-  const features = spec.initConfig ?? {};
-  const network = features.enableDefaultNetwork ?? true;
-  const dns: ConfigDocument = { enabled: features.enableDefaultDNS ?? true };
+  const features = effectiveInitConfiguration(spec.initConfig);
+  const dns: ConfigDocument = { enabled: features.enableDefaultDNS };
   setIfPresent(dns, 'cluster-domain', cluster.serviceDomain);
   const config: ConfigDocument = {
-    annotations: { ...features.annotations },
+    annotations: features.annotations,
     dns,
-    gateway: { enabled: features.enableDefaultGateway ?? network },
-    ingress: { enabled: features.enableDefaultIngress ?? network },
-    'load-balancer': { enabled: features.enableDefaultLoadBalancer ?? network },
-    'local-storage': { enabled: features.enableDefaultLocalStorage ?? true },
-    'metrics-server': { enabled: features.enableDefaultMetricsServer ?? true },
-    network: { enabled: network },
+    gateway: { enabled: features.enableDefaultGateway },
+    ingress: { enabled: features.enableDefaultIngress },
+    'load-balancer': { enabled: features.enableDefaultLoadBalancer },
+    'local-storage': { enabled: features.enableDefaultLocalStorage },
+    'metrics-server': { enabled: features.enableDefaultMetricsServer },
+    network: { enabled: features.enableDefaultNetwork },
   };
   setIfPresent(config, 'cloud-provider', spec.controlPlane?.cloudProvider);
   return config;
@@ -77,11 +68,8 @@ function clusterConfig(spec: CK8sConfigSpec, cluster: ClusterFacts): ConfigDocum
 
 function datastoreSettings(spec: CK8sConfigSpec, external: ExternalDatastore | undefined): ConfigDocument {
   if (isEtcdManaged(spec)) {
-    return {
-      'datastore-type': 'etcd',
-      'etcd-port': spec.controlPlane?.etcdPort ?? defaultEtcdPort,
-      'etcd-peer-port': spec.controlPlane?.etcdPeerPort ?? defaultEtcdPeerPort,
-    };
+    const ports = effectivePorts(spec.controlPlane);
+    return { 'datastore-type': 'etcd', 'etcd-port': ports.etcdPort, 'etcd-peer-port': ports.etcdPeerPort };
   }
   if (!external) {
     throw new RenderInputError(

@@ -1,15 +1,15 @@
+import { defaultPorts } from '@capi-ck8s/api';
 import { toYaml } from './yaml';
 
 export const k8sdProxyImage = 'ghcr.io/canonical/cluster-api-k8s/socat:1.8.0.0';
 /** Port the proxy pods listen on; the providers port-forward to it, whatever port k8sd itself uses. */
 export const k8sdProxyListenPort = 2380;
-export const defaultMicroclusterPort = 2380;
 
 /**
  * The k8sd-proxy the first control plane node applies: a DaemonSet of socat pods forwarding to k8sd on their own
  * node, so the providers reach any node's k8sd through the Kubernetes API (pods/portforward).
  */
-export function k8sdProxyManifest(microclusterPort: number = defaultMicroclusterPort): string {
+export function k8sdProxyManifest(microclusterPort: number = defaultPorts.microclusterPort): string {
   const configMap = {
     apiVersion: 'v1',
     kind: 'ConfigMap',

@@ -24,7 +24,9 @@ export const nodePaths = {
   bootstrapSentinel: '/run/cluster-api/bootstrap-success.complete',
 } as const;
 
-/** File naming the snap install source; the option is the file's suffix, e.g. /capi/etc/snap-channel. */
-export function snapInstallSourcePath(option: 'channel' | 'revision' | 'local-path'): string {
-  return `${etcDir}/snap-${option}`;
+const snapInstallFileSuffix = { channel: 'channel', revision: 'revision', localPath: 'local-path' } as const;
+
+/** File naming the snap install source, e.g. /capi/etc/snap-channel or /capi/etc/snap-local-path. */
+export function snapInstallSourcePath(option: keyof typeof snapInstallFileSuffix): string {
+  return `${etcDir}/snap-${snapInstallFileSuffix[option]}`;
 }

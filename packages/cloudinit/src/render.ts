@@ -1,12 +1,12 @@
 // The cloud-init user data of a Canonical Kubernetes node. Layout (file locations, write_files order, runcmd order)
 // follows canonical/cluster-api-k8s v0.6.1 so that users' overrides keep working: user `files` come after the
 // scripts and may replace them; the node's own settings come after user files.
+import { effectivePorts } from '@capi-ck8s/api';
 import type { CK8sConfigSpec, File } from '@capi-ck8s/api';
 import { load } from 'js-yaml';
 import { RenderInputError } from './errors';
 import type { RenderInput } from './input';
 import { bootstrapConfig, configYaml, controlPlaneJoinConfig, workerJoinConfig } from './k8s-config';
-import { defaultMicroclusterPort } from './k8sd-proxy';
 import { nodePaths, snapInstallSourcePath } from './paths';
 import { nodeScriptPath, nodeScripts } from './scripts';
 import type { NodeScriptName } from './scripts';
@@ -91,7 +91,7 @@ function userFile(file: File, index: number, input: RenderInput): WriteFile {
 /** `k8s --address`: host and port joined like Go's net.JoinHostPort (IPv6 addresses and CIDRs get brackets). */
 export function microclusterAddress(spec: CK8sConfigSpec): string {
   const host = singleLine('spec.controlPlane.microclusterAddress', spec.controlPlane?.microclusterAddress) ?? '';
-  const port = spec.controlPlane?.microclusterPort ?? defaultMicroclusterPort;
+  const port = effectivePorts(spec.controlPlane).microclusterPort;
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 

@@ -1,55 +1,30 @@
-import type { CK8sConfigSpec } from '@capi-ck8s/api';
+import { explicitSnapInstallOptions, parseKubernetesVersion, snapInstallSource as effectiveSnapInstallSource } from '@capi-ck8s/api';
+import type { CK8sConfigSpec, SnapInstallOption, SnapInstallSource } from '@capi-ck8s/api';
 import { RenderInputError } from './errors';
 
-/** Where the k8s snap comes from; exactly one source is used on a node. */
-export type SnapInstallSource =
-  | { readonly option: 'channel'; readonly value: string }
-  | { readonly option: 'revision'; readonly value: string }
-  | { readonly option: 'local-path'; readonly value: string };
-
-export interface KubernetesVersion {
-  readonly major: number;
-  readonly minor: number;
-  readonly patch: number;
-}
-
-// Same acceptance as Kubernetes' version.ParseSemantic: optional "v", three numeric parts, optional pre-release and
-// build metadata.
-const semanticVersion = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-
-export function parseKubernetesVersion(version: string | undefined, field = 'spec.version'): KubernetesVersion {
-  const match = semanticVersion.exec(version ?? '');
-  if (!match) {
-    throw new RenderInputError(field, `must be a semantic version such as v1.32.1, got ${JSON.stringify(version ?? '')}`);
-  }
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) };
-}
-
-/** Default channel of a version: the classic stable track of its minor release, e.g. 1.32-classic/stable. */
-export function defaultChannel(version: KubernetesVersion): string {
-  return `${version.major}.${version.minor}-classic/stable`;
-}
+export type { SnapInstallSource } from '@capi-ck8s/api';
 
 /**
- * The snap source of a spec: its channel, revision or local path, or else the default channel of its version.
- * Setting more than one is an error, as upstream reports it (condition SnapInstallDataValidated=False).
+ * The snap source of a spec: its channel, revision or local path, or else <major>.<minor>-classic/stable of its
+ * version. Setting more than one is an error, as upstream reports it (condition SnapInstallDataValidated=False).
  */
 export function snapInstallSource(spec: CK8sConfigSpec): SnapInstallSource {
-  const version = parseKubernetesVersion(spec.version);
-  const chosen: SnapInstallSource[] = [];
-  if (spec.channel) chosen.push({ option: 'channel', value: spec.channel });
-  if (spec.revision) chosen.push({ option: 'revision', value: spec.revision });
-  if (spec.localPath) chosen.push({ option: 'local-path', value: spec.localPath });
-  if (chosen.length > 1) {
+  if (!parseKubernetesVersion(spec.version ?? '')) {
+    throw new RenderInputError('spec.version', `must be a semantic version such as v1.32.1, got ${JSON.stringify(spec.version ?? '')}`);
+  }
+  const explicit = explicitSnapInstallOptions(spec);
+  if (explicit.length > 1) {
     throw new RenderInputError(
       'spec.channel, spec.revision, spec.localPath',
-      `at most one may be set, got ${chosen.map((source) => source.option).join(', ')}`,
+      `at most one may be set, got ${explicit.map((source) => source.option).join(', ')}`,
     );
   }
-  return chosen[0] ?? { option: 'channel', value: defaultChannel(version) };
+  const source = effectiveSnapInstallSource(spec);
+  if (!source) throw new Error('a valid version always yields a snap source');
+  return source;
 }
 
-const annotationOptions = { channel: 'channel', revision: 'revision', localPath: 'local-path' } as const;
+const annotationOptions: readonly SnapInstallOption[] = ['channel', 'revision', 'localPath'];
 
 /**
  * Parses the in-place upgrade annotation format `channel=<c>`, `revision=<r>` or `localPath=<path>`, which a
@@ -57,10 +32,7 @@ const annotationOptions = { channel: 'channel', revision: 'revision', localPath:
  */
 export function parseSnapInstallAnnotation(value: string, field: string): SnapInstallSource {
   const separator = value.indexOf('=');
-  const key = separator < 0 ? value : value.slice(0, separator);
-  const option = Object.hasOwn(annotationOptions, key)
-    ? annotationOptions[key as keyof typeof annotationOptions]
-    : undefined;
+  const option = annotationOptions.find((candidate) => candidate === value.slice(0, separator));
   const installValue = value.slice(separator + 1);
   if (separator < 0 || option === undefined || installValue === '') {
     throw new RenderInputError(

@@ -26,21 +26,22 @@ export function expectedRuncmd(role: NodeRole, spec: CK8sConfigSpec): string[] {
 }
 
 const controlCharacter = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-const semanticVersion = /^v?\d+\.\d+\.\d+([-+].*)?$/;
+const identifiers = '[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*';
+const semanticVersion = new RegExp(`^v(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-${identifiers})?(?:\\+${identifiers})?$`);
 
 /** The snap source the node should use: the one set, else the default channel of the version. */
 export function expectedSnapSource(spec: CK8sConfigSpec): { option: string; value: string } {
   if (spec.channel) return { option: 'channel', value: spec.channel };
   if (spec.revision) return { option: 'revision', value: spec.revision };
-  if (spec.localPath) return { option: 'local-path', value: spec.localPath };
-  const [major, minor] = (spec.version ?? '').replace(/^v/, '').split('.');
+  if (spec.localPath) return { option: 'localPath', value: spec.localPath };
+  const [major, minor] = (spec.version ?? '').slice(1).split('.');
   return { option: 'channel', value: `${major}.${minor}-classic/stable` };
 }
 
 /** Whether the renderer must refuse the spec, and why (for assertion messages). */
 export function expectedRejection(spec: CK8sConfigSpec): string | undefined {
   const version = spec.version ?? '';
-  if (!semanticVersion.test(version) || /^v?0\d|\.0\d/.test(version)) return 'version';
+  if (!semanticVersion.test(version)) return 'version';
   if ([spec.channel, spec.revision, spec.localPath].filter(Boolean).length > 1) return 'several snap sources';
   const singleLine = {
     snapstoreProxyDomain: spec.snapstoreProxyDomain,
