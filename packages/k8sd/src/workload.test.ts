@@ -21,6 +21,14 @@ describe('nodeTarget', () => {
   ] as const)('%s', (_case, candidate, pods, route, expected) => {
     expect(nodeTarget(candidate, [...pods], route)).toEqual(expected);
   });
+
+  it('accepts a proxy pod that is not Ready when the call is about that node (as upstream does)', () => {
+    expect(nodeTarget(node('a', '10.0.0.1'), [pod('p-a', 'a', false)], 'port-forward', { requireReadyProxy: false })).toEqual({
+      nodeName: 'a',
+      address: '10.0.0.1',
+      podName: 'p-a',
+    });
+  });
 });
 
 describe('controlPlaneTargets', () => {

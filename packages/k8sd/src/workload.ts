@@ -27,8 +27,16 @@ function podReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
 }
 
-/** Where one node's k8sd is reached, or why it cannot be. */
-export function nodeTarget(node: V1Node, proxyPods: V1Pod[], route: K8sdRoute): NodeTarget | { unusable: string } {
+/**
+ * Where one node's k8sd is reached, or why it cannot be. Like upstream, only the control plane choice insists on a
+ * Ready proxy pod; a call about a given machine goes to its node's pod whatever its state and fails there if it must.
+ */
+export function nodeTarget(
+  node: V1Node,
+  proxyPods: V1Pod[],
+  route: K8sdRoute,
+  options: { requireReadyProxy: boolean } = { requireReadyProxy: true },
+): NodeTarget | { unusable: string } {
   const nodeName = node.metadata?.name ?? '';
   const address = internalIp(node);
   if (!address) return { unusable: `node ${nodeName} has no InternalIP address` };
@@ -36,8 +44,7 @@ export function nodeTarget(node: V1Node, proxyPods: V1Pod[], route: K8sdRoute): 
   const pod = proxyPods.find((candidate) => candidate.spec?.nodeName === nodeName);
   if (!pod) return { unusable: `node ${nodeName} has no k8sd-proxy pod` };
   const podName = pod.metadata?.name ?? '';
-  // A pod that is not Ready cannot carry k8sd calls.
-  if (!podReady(pod)) return { unusable: `k8sd-proxy pod ${podName} on node ${nodeName} is not Ready` };
+  if (options.requireReadyProxy && !podReady(pod)) return { unusable: `k8sd-proxy pod ${podName} on node ${nodeName} is not Ready` };
   return { nodeName, address, podName };
 }
 
@@ -109,7 +116,7 @@ export class WorkloadK8sd {
   /** The k8sd of one node (a machine's `status.nodeRef`), for node-token calls; it is not probed. */
   async forNode(nodeName: string, nodeToken: string): Promise<K8sdClient> {
     const [node, pods] = await Promise.all([this.core.readNode({ name: nodeName }), this.proxyPods()]);
-    const target = nodeTarget(node, pods, this.route);
+    const target = nodeTarget(node, pods, this.route, { requireReadyProxy: false });
     if ('unusable' in target) throw new Error(`cannot reach k8sd: ${target.unusable}`);
     return this.client(target, { authToken: this.options.authToken, nodeToken });
   }
