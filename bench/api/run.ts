@@ -19,7 +19,7 @@ function fixture<T>(kind: string, name: string): T {
 
 const controlPlane = fixture<CK8sControlPlane>('CK8sControlPlane', 'vs-control-plane');
 const config = fixture<CK8sConfig>('CK8sConfig', 'metal-worker-0');
-const scaled: CK8sControlPlane = { ...controlPlane, spec: { ...controlPlane.spec!, replicas: 5, version: 'v1.33.0' } };
+const scaled: CK8sControlPlane = { ...controlPlane, spec: { ...controlPlane.spec, replicas: 5, version: 'v1.33.0' } };
 
 function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
