@@ -64,7 +64,9 @@ export class BucketRateLimiter<K> implements RateLimiter<K> {
     return this.tokens >= 0 ? 0 : (-this.tokens / this.qps) * 1000;
   }
 
-  forget(_item: K): void {}
+  forget(_item: K): void {
+    // The bucket is shared by all items: there is no per-item history to clear.
+  }
 
   numRequeues(_item: K): number {
     return 0;
