@@ -8,3 +8,4 @@ export * from './scripts';
 export * from './snap-install';
 export * from './runner';
 export * from './system-tools';
+export * from './preview';
