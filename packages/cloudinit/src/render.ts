@@ -36,11 +36,14 @@ function nodeFile(path: string, content: string): WriteFile {
 }
 
 // Values read back by the scripts with $(cat file) and written to line-oriented files such as /etc/environment:
-// a line break or control character would silently change their meaning on the node.
-const controlCharacter = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+// a line break or control character (tab aside) would silently change their meaning on the node.
+function isControlCharacter(character: string): boolean {
+  const code = character.charCodeAt(0);
+  return (code < 0x20 && character !== '\t') || code === 0x7f;
+}
 
 function singleLine(field: string, value: string | undefined): string | undefined {
-  if (value !== undefined && controlCharacter.test(value)) {
+  if (value !== undefined && [...value].some(isControlCharacter)) {
     throw new RenderInputError(field, 'must be a single line without control characters');
   }
   return value;

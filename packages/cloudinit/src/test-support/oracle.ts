@@ -2,6 +2,7 @@
 // the renderer so that property tests compare two descriptions rather than the renderer with itself.
 import type { CK8sConfigSpec } from '@capi-ck8s/api';
 import type { NodeRole } from '../input';
+import { hasControlCharacter } from './arbitraries';
 
 const script = (name: string) => `/capi/scripts/${name}`;
 
@@ -25,7 +26,6 @@ export function expectedRuncmd(role: NodeRole, spec: CK8sConfigSpec): string[] {
   ];
 }
 
-const controlCharacter = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 const identifiers = '[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*';
 const semanticVersion = new RegExp(`^v(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-${identifiers})?(?:\\+${identifiers})?$`);
 
@@ -54,7 +54,7 @@ export function expectedRejection(spec: CK8sConfigSpec): string | undefined {
     snapSource: expectedSnapSource(spec).value,
   };
   for (const [field, value] of Object.entries(singleLine)) {
-    if (value !== undefined && controlCharacter.test(value)) return `control character in ${field}`;
+    if (value !== undefined && hasControlCharacter(value)) return `control character in ${field}`;
   }
   if ((spec.files ?? []).some((file) => !file.path.startsWith('/'))) return 'relative file path';
   return undefined;
