@@ -129,3 +129,10 @@ export const clusterObjectNames = {
 export const nodeTokenKey = (machineName: string) => `node-token-${machineName}`;
 /** Key of the lock holder inside the lock ConfigMaps. */
 export const lockInformationKey = 'lock-information';
+
+export type AdmissionOperation = 'mutate' | 'validate';
+
+/** Admission webhook path in the kubebuilder form upstream serves, e.g. `/validate-controlplane-cluster-x-k8s-io-v1beta2-ck8scontrolplane`. */
+export function webhookPath(operation: AdmissionOperation, resource: ResourceNames): string {
+  return `/${operation}-${resource.group.replace(/\./g, '-')}-${resource.version}-${resource.kind.toLowerCase()}`;
+}
