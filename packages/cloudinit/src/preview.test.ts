@@ -98,14 +98,15 @@ describe('previewing the cloud-init of an object', () => {
 
 describe('the render CLI', () => {
   const run = promisify(execFile);
-  const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
   const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+  // The pinned Node running the tests, with tsx's loader: what `npm run render` does.
+  const render = (...args: string[]) => run(process.execPath, ['--import', 'tsx', cli, ...args]);
   const fixture = fileURLToPath(new URL('../../api/src/fixtures/docker.yaml', import.meta.url));
 
   it('prints the cloud-config for a role, and exits 2 with the usage for an unknown role', async () => {
-    const { stdout } = await run(tsx, [cli, '--role', 'join-control-plane', '-f', fixture]);
+    const { stdout } = await render('--role', 'join-control-plane', '-f', fixture);
     expect(stdout).toMatch(/^## template: jinja\n#cloud-config\n/);
-    const failure = await run(tsx, [cli, '--role', 'leader', '-f', fixture]).then(
+    const failure = await render('--role', 'leader', '-f', fixture).then(
       () => undefined,
       (error: unknown) => error as { code?: number; stderr?: string },
     );

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { CK8sConfigSpec } from '@capi-ck8s/api';
 import { renderCloudConfig } from '../render';
@@ -290,6 +293,32 @@ describe('booting rendered cloud-configs on a simulated node', () => {
     const hook = '#!/bin/bash\nif [[ $1 == bootstrap ]]; then mkdir -p /etc/kubernetes/pki && echo CA > /etc/kubernetes/pki/ca.crt; fi\n';
     const result = await boot(renderCloudConfig(initInput({ version: 'v1.32.1' })), { hooks: { k8s: hook } });
     expect(fileText(result, '/etc/kubernetes/pki/ca.crt')).toBe('CA\n');
+  });
+
+  it('lets hooks reach a service on the host loopback only when the network is shared', async () => {
+    const received: string[] = [];
+    const server = createServer((socket) => socket.on('data', (data: Buffer) => received.push(data.toString('utf8'))));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const hook = `#!/usr/bin/python3\nimport socket, sys\nwith socket.create_connection(("127.0.0.1", ${port})) as s:\n    s.sendall(" ".join(sys.argv[1:]).encode())\n`;
+    const userData = renderCloudConfig(workerInput({ version: 'v1.32.1' }));
+    try {
+      const isolated = await boot(userData, { hooks: { k8s: hook } });
+      expect(isolated.invocations.find((call) => call.args[0] === 'join-cluster')?.exitCode).not.toBe(0);
+      const shared = await boot(userData, { hooks: { k8s: hook }, shareNetwork: true });
+      expect(shared.files.has(sentinel)).toBe(true);
+      expect(received).toContain(`join-cluster ${testTokens.join} --address :2380 --file /capi/etc/config.yaml`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('stops a boot that exceeds its time limit', async () => {
+    const hang = '#!/bin/bash\nexec /usr/bin/sleep 30\n';
+    await expect(boot(renderCloudConfig(workerInput({ version: 'v1.32.1' })), { hooks: { snap: hang }, timeoutMs: 1500 })).rejects.toThrow(
+      /killed \(SIGKILL\) after the 1500 ms limit/,
+    );
   });
 
   it('refuses user data that cloud-init would ignore because its jinja template does not render', async () => {

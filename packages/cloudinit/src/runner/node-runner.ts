@@ -55,6 +55,11 @@ export interface NodeBootOptions {
   readonly hooks?: Readonly<Partial<Record<StubProgram, string>>>;
   /** Files present on the node before it boots (e.g. /capi/images/*.tar, /etc/kubernetes/pki/ca.crt). */
   readonly initialFiles?: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * Shares the host's network, so hooks can reach services the test runs on loopback (a simulator's HTTP server,
+   * say, through /usr/bin/python3 or /usr/bin/curl by absolute path; `curl` on PATH is the stub). Default: no network.
+   */
+  readonly shareNetwork?: boolean;
   /** Default 60 s. */
   readonly timeoutMs?: number;
 }
@@ -136,9 +141,18 @@ async function prepareNodeRoot(root: string, options: NodeBootOptions): Promise<
   return seeded;
 }
 
-function sandboxArguments(root: string, runner: string, hostname: string, python: string): string[] {
+interface SandboxSettings {
+  readonly root: string;
+  readonly runner: string;
+  readonly hostname: string;
+  readonly python: string;
+  readonly shareNetwork: boolean;
+}
+
+function sandboxArguments({ root, runner, hostname, python, shareNetwork }: SandboxSettings): string[] {
   return [
     '--unshare-all',
+    ...(shareNetwork ? ['--share-net'] : []),
     '--unshare-user',
     '--uid', '0',
     '--gid', '0',
@@ -174,7 +188,13 @@ function withoutStepMarkers(output: string): string {
   return output.replace(/^\+ \/\.runner\/mark (?:bootcmd|runcmd) \d+\n/gm, '');
 }
 
-function runSandbox(args: readonly string[], timeoutMs: number): Promise<{ exitCode: number | null; output: string }> {
+interface SandboxOutcome {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly output: string;
+}
+
+function runSandbox(args: readonly string[], timeoutMs: number): Promise<SandboxOutcome> {
   const bwrap = requireSystemTool('bwrap');
   return new Promise((resolve, reject) => {
     const child = spawn(bwrap, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
@@ -182,8 +202,8 @@ function runSandbox(args: readonly string[], timeoutMs: number): Promise<{ exitC
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', reject);
-    child.on('close', (exitCode) =>
-      resolve({ exitCode, output: withoutStepMarkers(Buffer.concat(chunks).toString('utf8')) }),
+    child.on('close', (exitCode, signal) =>
+      resolve({ exitCode, signal, output: withoutStepMarkers(Buffer.concat(chunks).toString('utf8')) }),
     );
   });
 }
@@ -220,10 +240,16 @@ export async function bootNode(options: NodeBootOptions): Promise<NodeBootResult
     await prepareRunnerDirectory(runner, options);
     const seeded = await prepareNodeRoot(root, options);
     const hostname = hostnameOf(options.instanceData ?? defaultInstanceData);
-    const { exitCode, output } = await runSandbox(sandboxArguments(root, runner, hostname, python), options.timeoutMs ?? 60_000);
-    if (exitCode !== 0) {
-      throw new NodeBootError(`the simulated boot failed (exit code ${String(exitCode)})`, output);
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const shareNetwork = options.shareNetwork ?? false;
+    const outcome = await runSandbox(sandboxArguments({ root, runner, hostname, python, shareNetwork }), timeoutMs);
+    if (outcome.signal) {
+      throw new NodeBootError(`the simulated boot was killed (${outcome.signal}) after the ${timeoutMs} ms limit`, outcome.output);
     }
+    if (outcome.exitCode !== 0) {
+      throw new NodeBootError(`the simulated boot failed (exit code ${String(outcome.exitCode)})`, outcome.output);
+    }
+    const { output } = outcome;
     const commands = JSON.parse(await readFile(join(runner, 'commands.json'), 'utf8')) as CommandLists;
     const { events, phaseExitCodes } = parseNodeLog(await readFile(join(runner, 'log')), commands);
     return {
