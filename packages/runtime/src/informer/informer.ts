@@ -120,6 +120,7 @@ export class Informer<T extends KubeObject> {
       try {
         info ??= await this.options.resources.resolve(this.kind);
         if (!this.resourceVersion) await this.relist(info, signal);
+        if (signal.aborted) break;
         await this.watch(info, signal);
       } catch (error) {
         if (signal.aborted) break;
