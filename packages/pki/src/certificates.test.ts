@@ -87,3 +87,18 @@ it('mixes algorithms: an ECDSA leaf signed by an RSA CA verifies', async () => {
   expect(opensslVerify({ rootPem: ca.certPem, certPem: leaf.certPem }).ok).toBe(true);
   expect(opensslText(leaf.certPem)).toContain('Signature Algorithm: sha256WithRSAEncryption');
 });
+
+it('sets keyEncipherment on RSA keys only', async () => {
+  const rsaCa = await createCertificateAuthority({ commonName: 'rsa', algorithm: 'RSA-2048' });
+  const ecCa = await createCertificateAuthority({ commonName: 'ec', algorithm: 'ECDSA-P256' });
+  expect(opensslText(rsaCa.certPem)).toMatch(/Key Usage: critical\n\s+Digital Signature, Key Encipherment, Certificate Sign\n/);
+  expect(opensslText(ecCa.certPem)).toMatch(/Key Usage: critical\n\s+Digital Signature, Certificate Sign\n/);
+});
+
+it('copies the issuer subject key identifier into the authority key identifier', async () => {
+  const ca = await createCertificateAuthority({ commonName: 'ca' });
+  const leaf = await issueCertificate({ issuer: ca, commonName: 'leaf', usages: ['clientAuth'] });
+  const caKeyId = /Subject Key Identifier:\s*\n\s*([0-9A-F:]+)/.exec(opensslText(ca.certPem))?.[1];
+  expect(caKeyId).toBeDefined();
+  expect(opensslText(leaf.certPem)).toMatch(new RegExp(`Authority Key Identifier:\\s*\\n\\s*(keyid:)?${caKeyId}`));
+});

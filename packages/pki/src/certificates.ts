@@ -1,6 +1,7 @@
 // One X.509 path for every key algorithm: @peculiar/x509 builds the certificate and signs it through WebCrypto, so
-// signing (like key generation) runs natively off the event loop. node-forge was measured at ~26 ms of synchronous
-// JavaScript per RSA signature on the CI machine and cannot build ECDSA certificates at all (see bench/pki).
+// signing (like key generation) runs natively off the event loop. node-forge, used before, signs in synchronous
+// JavaScript (~26 ms per RSA-2048 signature measured on the 2-CPU development machine, Node 24) and cannot build
+// ECDSA certificates at all.
 import { createPrivateKey, type KeyObject, randomBytes, type webcrypto } from 'node:crypto';
 import { DEFAULT_KEY_ALGORITHM, generatePrivateKey, type KeyAlgorithm, privateKeyToPem } from './keys';
 import { x509 } from './x509-library';
@@ -74,8 +75,9 @@ export function signingParameters(key: KeyObject): SigningParameters {
   );
 }
 
+/** Public keys stay extractable: the key identifiers are hashes of their encoding. */
 function toCryptoKey(key: KeyObject, usage: 'sign' | 'verify'): webcrypto.CryptoKey {
-  return key.toCryptoKey(signingParameters(key).importAlgorithm, true, [usage]);
+  return key.toCryptoKey(signingParameters(key).importAlgorithm, usage === 'verify', [usage]);
 }
 
 /** A positive serial of 127 random bits: the high bit is cleared so DER does not read it as negative. */
@@ -83,6 +85,12 @@ function randomSerialNumber(): string {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0] ?? 0) & 0x7f;
   return bytes.toString('hex');
+}
+
+/** keyEncipherment means something for RSA keys only (key transport); Go and openssl leave it off EC keys. */
+function signatureUsages(key: KeyObject): number {
+  const rsa = key.asymmetricKeyType === 'rsa';
+  return x509.KeyUsageFlags.digitalSignature | (rsa ? x509.KeyUsageFlags.keyEncipherment : 0);
 }
 
 /** Organization before common name, the order Go's pkix.Name writes and `openssl x509 -subject` shows. */
@@ -107,7 +115,13 @@ async function sign(options: SignOptions): Promise<string> {
   const signingKey = options.issuer ? createPrivateKey(options.issuer.keyPem) : options.selfSigningKey;
   const keyIdentifiers: x509.Extension[] = [await x509.SubjectKeyIdentifierExtension.create(publicKey)];
   if (issuerCertificate) {
-    keyIdentifiers.push(await x509.AuthorityKeyIdentifierExtension.create(issuerCertificate.publicKey));
+    // The issuer's own identifier, whichever way it was computed (user-supplied CAs may use another method).
+    const issuerKeyId = issuerCertificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+    keyIdentifiers.push(
+      issuerKeyId
+        ? new x509.AuthorityKeyIdentifierExtension(issuerKeyId)
+        : await x509.AuthorityKeyIdentifierExtension.create(issuerCertificate.publicKey),
+    );
   }
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerialNumber(),
@@ -141,10 +155,7 @@ export async function createCertificateAuthority(options: CertificateAuthorityOp
     notAfter: new Date(now.getTime() + (options.validityDays ?? 3650) * DAY_MS),
     extensions: [
       new x509.BasicConstraintsExtension(true, options.maxPathLength, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-        true,
-      ),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | signatureUsages(keys.publicKey), true),
     ],
   });
   return { certPem, keyPem: privateKeyToPem(keys.privateKey) };
@@ -171,7 +182,7 @@ export async function issueCertificate(options: LeafCertificateOptions): Promise
     notAfter: new Date(now.getTime() + (options.validityDays ?? 365) * DAY_MS),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(signatureUsages(keys.publicKey), true),
       new x509.ExtendedKeyUsageExtension(options.usages.map((usage) => EXTENDED_KEY_USAGE_OIDS[usage])),
       ...(alternativeNames.length > 0 ? [new x509.SubjectAlternativeNameExtension(alternativeNames)] : []),
     ],
