@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { openPortForward } from './port-forward';
-import { exchangeOverStream, type K8sdTransport } from './transport';
+import { exchangeOverStream, hostPort, type K8sdTransport } from './transport';
 
 /** The k8sd-proxy DaemonSet's socat listens on this pod port whatever the microcluster port is (upstream hard-codes it). */
 export const K8SD_PROXY_POD_PORT = 2380;
@@ -25,7 +25,6 @@ export interface PortForwardTransportOptions {
  */
 export function portForwardTransport(options: PortForwardTransportOptions): K8sdTransport {
   const podPort = options.podPort ?? K8SD_PROXY_POD_PORT;
-  const host = options.nodeAddress.includes(':') ? `[${options.nodeAddress}]` : options.nodeAddress;
   const server = options.kubeConfig.getCurrentCluster()?.server ?? '(no cluster)';
   return {
     target: `node ${options.nodeName} (port-forward ${K8SD_PROXY_NAMESPACE}/${options.podName}:${podPort} via ${server})`,
@@ -44,7 +43,7 @@ export function portForwardTransport(options: PortForwardTransportOptions): K8sd
       });
       tunnel.on('error', (error) => socket.destroy(error));
       try {
-        return await exchangeOverStream(socket, `${host}:${options.microclusterPort}`, request);
+        return await exchangeOverStream(socket, hostPort(options.nodeAddress, options.microclusterPort), request);
       } finally {
         socket.destroy();
         tunnel.destroy();

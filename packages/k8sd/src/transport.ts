@@ -22,12 +22,13 @@ export interface K8sdTransport {
   close(): void;
 }
 
-function formatHost(address: string, port: number): string {
+/** `address:port`, with an IPv6 address in brackets (for URLs and the Host header). */
+export function hostPort(address: string, port: number): string {
   return `${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
 
 /** Runs one HTTP exchange; the request is destroyed when the signal fires, and the body is read in full. */
-export function exchange(
+function exchange(
   start: (options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ClientRequest,
   options: RequestOptions,
   request: TransportRequest,
@@ -63,7 +64,7 @@ export function exchange(
  */
 export function directTransport(options: { address: string; port: number; nodeName?: string }): K8sdTransport {
   const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
-  const host = formatHost(options.address, options.port);
+  const host = hostPort(options.address, options.port);
   return {
     target: `${options.nodeName ? `node ${options.nodeName} ` : ''}(direct https://${host})`,
     send: (request) => exchange(httpsRequest, { host: options.address, port: options.port, agent }, request),
@@ -75,7 +76,7 @@ export function directTransport(options: { address: string; port: number; nodeNa
 export function exchangeOverStream(socket: Duplex, hostHeader: string, request: TransportRequest): Promise<TransportResponse> {
   return exchange(
     httpRequest,
-    { createConnection: () => socket, headers: { host: hostHeader }, setHost: false },
+    { createConnection: () => socket, setHost: false },
     { ...request, headers: { host: hostHeader, ...request.headers } },
   );
 }
