@@ -40,8 +40,11 @@ export interface ExternalDatastore {
   readonly client: CertificatePem;
 }
 
-/** Looks up the Secret value a `contentFrom` names; undefined when the Secret or key does not exist. */
-export type SecretValueLookup = (reference: SecretKeyReference) => string | undefined;
+/**
+ * Looks up the Secret value a `contentFrom` names (Secret data is bytes; text may be given as a string); undefined
+ * when the Secret or key does not exist.
+ */
+export type SecretValueLookup = (reference: SecretKeyReference) => string | Uint8Array | undefined;
 
 interface CommonInput {
   /** The CK8sConfig spec, with version already filled from the Machine when it was empty. */

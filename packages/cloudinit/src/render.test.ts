@@ -71,10 +71,12 @@ describe('cloud-config renderer', () => {
     expect(configOf(parse(renderCloudConfig(joinControlPlaneInput(spec))))).not.toContain('disable-rbac');
   });
 
-  it('takes file content from the named Secret value', () => {
+  it('takes file content from the named Secret value, as text when its bytes are UTF-8', () => {
     const spec: CK8sConfigSpec = { version: 'v1.32.1', files: [{ path: '/etc/x', contentFrom: { secret: { name: 's', key: 'k' } } }] };
     const document = parse(renderCloudConfig(workerInput(spec, { secretValue: secretValues({ 's/k': 'from secret' }) })));
     expect(document.write_files.find((file) => file.path === '/etc/x')?.content).toBe('from secret');
+    const fromBytes = parse(renderCloudConfig(workerInput(spec, { secretValue: () => Buffer.from('héllo') })));
+    expect(fromBytes.write_files.find((file) => file.path === '/etc/x')?.content).toBe('héllo');
   });
 
   it('drops the managed keys from additionalUserData and keeps unparsable values as strings', () => {
@@ -99,6 +101,7 @@ describe('cloud-config renderer', () => {
     ['a missing bootstrapConfig Secret', () => renderCloudConfig(initInput({ version: 'v1.32.1', bootstrapConfig: { contentFrom: { secret: { name: 'b', key: 'c' } } } })), 'spec.bootstrapConfig.contentFrom.secret: Secret b has no key c'],
     ['a proxy with a line break', () => renderCloudConfig(workerInput({ version: 'v1.32.1', httpProxy: 'http://p\nEVIL=1' })), 'spec.httpProxy: must be a single line without control characters'],
     ['a node name with a control character', () => renderCloudConfig(workerInput({ version: 'v1.32.1', nodeName: 'a\u0007' })), 'spec.nodeName: must be a single line without control characters'],
+    ['a bootstrapConfig Secret that is not text', () => renderCloudConfig(initInput({ version: 'v1.32.1', bootstrapConfig: { contentFrom: { secret: { name: 'b', key: 'c' } } } }, { secretValue: () => new Uint8Array([0xff, 0xfe]) })), 'spec.bootstrapConfig.contentFrom.secret: must hold UTF-8 text'],
     ['a missing version', () => renderCloudConfig(workerInput({})), 'spec.version: must be a semantic version such as v1.32.1, got ""'],
   ])('rejects %s with an error naming the field', (_case, render, message) => {
     expect(render).toThrow(RenderInputError);

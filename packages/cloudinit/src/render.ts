@@ -2,7 +2,7 @@
 // follows canonical/cluster-api-k8s v0.6.1 so that users' overrides keep working: user `files` come after the
 // scripts and may replace them; the node's own settings come after user files.
 import { effectivePorts } from '@capi-ck8s/api';
-import type { CK8sConfigSpec, File } from '@capi-ck8s/api';
+import type { CK8sConfigSpec, ContentSource, File } from '@capi-ck8s/api';
 import { load } from 'js-yaml';
 import { RenderInputError } from './errors';
 import type { RenderInput } from './input';
@@ -24,7 +24,8 @@ interface WriteFile {
   readonly permissions?: string;
   readonly owner?: string;
   readonly encoding?: string;
-  readonly content: string;
+  /** Bytes that are not UTF-8 (say, gzip data from a Secret) are written as YAML !!binary, as upstream does. */
+  readonly content: string | Uint8Array;
 }
 
 const rootOwner = 'root:root';
@@ -69,19 +70,28 @@ function proxyFiles(spec: CK8sConfigSpec): WriteFile[] {
   return settings.flatMap(([path, value]) => (value ? [nodeFile(path, value)] : []));
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The Secret value a contentFrom names: text when it is UTF-8 (readable in the output), else its bytes. */
+function secretContent(input: RenderInput, source: ContentSource, field: string): string | Uint8Array {
+  const value = input.secretValue(source.secret);
+  if (value === undefined) {
+    throw new RenderInputError(`${field}.contentFrom.secret`, `Secret ${source.secret.name} has no key ${source.secret.key}`);
+  }
+  if (typeof value === 'string') return value;
+  try {
+    return utf8.decode(value);
+  } catch {
+    return new Uint8Array(value);
+  }
+}
+
 function userFile(file: File, index: number, input: RenderInput): WriteFile {
   const field = `spec.files[${index}]`;
   if (!file.path.startsWith('/')) {
     throw new RenderInputError(`${field}.path`, `must be an absolute path, got ${JSON.stringify(file.path)}`);
   }
-  let content = file.content;
-  if (content === undefined && file.contentFrom) {
-    const { name, key } = file.contentFrom.secret;
-    content = input.secretValue(file.contentFrom.secret);
-    if (content === undefined) {
-      throw new RenderInputError(`${field}.contentFrom.secret`, `Secret ${name} has no key ${key}`);
-    }
-  }
+  const content = file.content === undefined && file.contentFrom ? secretContent(input, file.contentFrom, field) : file.content;
   return {
     path: file.path,
     ...(file.permissions ? { permissions: file.permissions } : {}),
@@ -102,10 +112,9 @@ function userBootstrapConfig(input: RenderInput): string | undefined {
   const source = input.spec.bootstrapConfig;
   if (source?.content) return source.content;
   if (!source?.contentFrom) return undefined;
-  const value = input.secretValue(source.contentFrom.secret);
-  if (value === undefined) {
-    const { name, key } = source.contentFrom.secret;
-    throw new RenderInputError('spec.bootstrapConfig.contentFrom.secret', `Secret ${name} has no key ${key}`);
+  const value = secretContent(input, source.contentFrom, 'spec.bootstrapConfig');
+  if (typeof value !== 'string') {
+    throw new RenderInputError('spec.bootstrapConfig.contentFrom.secret', 'must hold UTF-8 text (a k8s configuration)');
   }
   return value;
 }

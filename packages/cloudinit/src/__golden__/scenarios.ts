@@ -69,13 +69,21 @@ export const goldenScenarios: readonly GoldenScenario[] = [
           },
           { path: '/capi/images/platform', contentFrom: { secret: { name: 'airgap-images', key: 'platform' } } },
           {
+            path: '/etc/kubernetes/audit-policy.yaml',
+            encoding: 'gzip',
+            contentFrom: { secret: { name: 'audit', key: 'policy.yaml.gz' } },
+          },
+          {
             path: '/capi/scripts/install.sh',
             permissions: '0500',
             content: '#!/bin/bash\nset -o errexit\nsnap install k8s --classic --channel 1.32-classic/stable\n',
           },
         ],
       },
-      { secretValue: secretValues({ 'airgap-images/platform': 'linux/amd64' }) },
+      {
+        secretValue: (reference) =>
+          reference.name === 'audit' ? gzipSync('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n') : secretValues({ 'airgap-images/platform': 'linux/amd64' })(reference),
+      },
     ),
   },
   {

@@ -289,6 +289,17 @@ describe('booting rendered cloud-configs on a simulated node', () => {
     expect(fileText(result, '/etc/gz.txt')).toBe('decoded gzip\n');
   });
 
+  it('writes binary Secret data with gzip encoding decompressed (carried as YAML !!binary)', async () => {
+    const spec: CK8sConfigSpec = {
+      version: 'v1.32.1',
+      files: [{ path: '/etc/kubernetes/audit.yaml', encoding: 'gzip', contentFrom: { secret: { name: 'audit', key: 'gz' } } }],
+    };
+    const userData = renderCloudConfig(workerInput(spec, { secretValue: () => gzipSync('rules: []\n') }));
+    expect(userData).toContain('content: !!binary ');
+    const result = await boot(userData);
+    expect(fileText(result, '/etc/kubernetes/audit.yaml')).toBe('rules: []\n');
+  });
+
   it('lets a hook give a stub behaviour, e.g. k8s bootstrap creating the cluster CA', async () => {
     const hook = '#!/bin/bash\nif [[ $1 == bootstrap ]]; then mkdir -p /etc/kubernetes/pki && echo CA > /etc/kubernetes/pki/ca.crt; fi\n';
     const result = await boot(renderCloudConfig(initInput({ version: 'v1.32.1' })), { hooks: { k8s: hook } });
