@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { renderCloudConfig } from '../render';
 import { instanceData } from '../runner/node-runner';
-import { validateWithCloudInit } from '../test-support/cloud-init-tools';
+import { validateWithCloudInit, validateWithCloudInitCli } from '../test-support/cloud-init-tools';
 import { goldenFile, goldenScenarios } from './scenarios';
 
 const updateHint = 'if the change is intended: node_modules/.bin/tsx packages/cloudinit/src/__golden__/update.ts';
@@ -27,6 +27,12 @@ describe('golden cloud-configs', () => {
     );
     expect(failures).toEqual([]);
     expect(verdicts).toHaveLength(goldenScenarios.length);
+  });
+
+  it('the 1.32 init node behind a proxy passes `cloud-init schema --config-file` itself', async () => {
+    const verdict = await validateWithCloudInitCli(readFileSync(goldenFile('init-control-plane-proxy'), 'utf8'));
+    expect(verdict.output).toContain('Valid cloud-config');
+    expect(verdict.ok).toBe(true);
   });
 
   it('the schema validator rejects a document cloud-init would not accept (the check can fail)', async () => {

@@ -17,14 +17,36 @@ export interface ToolVerdict {
   readonly output: string;
 }
 
-export async function shellcheck(paths: readonly string[]): Promise<ToolVerdict> {
+/**
+ * The command-line route for one document: `cloud-init devel render` (jinja) then `cloud-init schema --config-file`,
+ * exactly as a user would check it by hand. validateWithCloudInit runs the same validator for many documents.
+ */
+export async function validateWithCloudInitCli(userData: string, data: InstanceData = instanceData('node-0')): Promise<ToolVerdict> {
+  const cloudInit = requireSystemTool('cloud-init');
+  const work = await mkdtemp(join(tmpdir(), 'capi-ck8s-schema-'));
   try {
-    const { stdout, stderr } = await run(requireSystemTool('shellcheck'), ['--enable=all', '--shell=bash', '--format=gcc', ...paths]);
+    await writeFile(join(work, 'user-data'), userData);
+    await writeFile(join(work, 'instance-data.json'), JSON.stringify(data));
+    const rendered = await run(cloudInit, ['devel', 'render', '-i', join(work, 'instance-data.json'), join(work, 'user-data')]);
+    await writeFile(join(work, 'rendered'), rendered.stdout);
+    return await toolVerdict(cloudInit, ['schema', '--config-file', join(work, 'rendered')]);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function toolVerdict(command: string, args: readonly string[]): Promise<ToolVerdict> {
+  try {
+    const { stdout, stderr } = await run(command, args);
     return { ok: true, output: stdout + stderr };
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };
     return { ok: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message };
   }
+}
+
+export async function shellcheck(paths: readonly string[]): Promise<ToolVerdict> {
+  return toolVerdict(requireSystemTool('shellcheck'), ['--enable=all', '--shell=bash', '--format=gcc', ...paths]);
 }
 
 /** What cloud-init's YAML loader (PyYAML) read from a valid document. */
