@@ -152,6 +152,16 @@ describe('k8sd through pod port-forward via the API server', () => {
     client.close();
   });
 
+  it('stops the control plane search when the caller aborts, instead of trying the next node', async () => {
+    nodes.get('cp-0')!.injectFault('/', { kind: 'hang' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const error = await failure(workload().forControlPlane({ signal: controller.signal }));
+    expect((error as K8sdRequestError).kind).toBe('aborted');
+    expect(error.message).toContain('via node cp-0');
+    await expect(workload().forControlPlane({ signal: AbortSignal.abort() })).rejects.toThrow('k8sd target lookup aborted');
+  });
+
   it('reaches a given node with its node token and carries many concurrent calls, one tunnel each', async () => {
     const client = await workload().forNode('worker-0', nodeTokens.get('worker-0')!);
     const before = kubelets.get('worker-0')!.requests.length;

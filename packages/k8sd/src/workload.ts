@@ -69,6 +69,20 @@ export function controlPlaneTargets(
   return { targets, skipped };
 }
 
+/**
+ * Settles as soon as the caller aborts. The Kubernetes API lookup itself runs to its end in the background (the
+ * generated client offers no typed per-call signal), but the caller is not held by it.
+ */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(new Error('k8sd target lookup aborted', { cause: signal.reason }));
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 export interface WorkloadK8sdOptions {
   /** The workload cluster (from `<cluster>-kubeconfig`). */
   kubeConfig: KubeConfig;
@@ -114,8 +128,8 @@ export class WorkloadK8sd {
   }
 
   /** The k8sd of one node (a machine's `status.nodeRef`), for node-token calls; it is not probed. */
-  async forNode(nodeName: string, nodeToken: string): Promise<K8sdClient> {
-    const [node, pods] = await Promise.all([this.core.readNode({ name: nodeName }), this.proxyPods()]);
+  async forNode(nodeName: string, nodeToken: string, options: { signal?: AbortSignal } = {}): Promise<K8sdClient> {
+    const [node, pods] = await abortable(Promise.all([this.core.readNode({ name: nodeName }), this.proxyPods()]), options.signal);
     const target = nodeTarget(node, pods, this.route, { requireReadyProxy: false });
     if ('unusable' in target) throw new Error(`cannot reach k8sd: ${target.unusable}`);
     return this.client(target, { authToken: this.options.authToken, nodeToken });
@@ -126,10 +140,10 @@ export class WorkloadK8sd {
    * `ignoreNodes`; `nodeName` says which node answered. Fails with every node's reason when none does.
    */
   async forControlPlane(options: { ignoreNodes?: Iterable<string>; signal?: AbortSignal } = {}): Promise<{ client: K8sdClient; nodeName: string }> {
-    const [nodes, pods] = await Promise.all([
-      this.core.listNode({ labelSelector: `${CONTROL_PLANE_NODE_LABEL}=` }),
-      this.proxyPods(),
-    ]);
+    const [nodes, pods] = await abortable(
+      Promise.all([this.core.listNode({ labelSelector: `${CONTROL_PLANE_NODE_LABEL}=` }), this.proxyPods()]),
+      options.signal,
+    );
     const { targets, skipped } = controlPlaneTargets(nodes.items, pods, this.route, new Set(options.ignoreNodes ?? []));
     const failures = [...skipped];
     for (const target of targets) {
