@@ -27,6 +27,10 @@ export interface RequestRecord {
   node: string;
   method: string;
   path: string;
+  /** The Host header: which address the caller believed it was talking to. */
+  host: string;
+  /** The raw request body, to check a client's exact JSON. */
+  body: string;
   statusCode: number;
 }
 
@@ -313,8 +317,17 @@ export class K8sdSimulator implements NodeHost {
       if (!reply.raw.writableFinished) closed.abort();
     });
     const path = request.url.split('?')[0] ?? request.url;
+    const body = typeof request.body === 'string' ? request.body : '';
     const record = (statusCode: number) =>
-      this.requests.push({ cluster: node.cluster.name, node: node.name, method: request.method, path, statusCode });
+      this.requests.push({
+        cluster: node.cluster.name,
+        node: node.name,
+        method: request.method,
+        path,
+        host: request.headers.host ?? '',
+        body,
+        statusCode,
+      });
     try {
       const fault = node.takeFault(path);
       if (fault?.kind === 'hang') {

@@ -95,7 +95,15 @@ describe('membership and join tokens', () => {
     expect(first.cp.address).not.toBe(second.cp.address);
     await expect(clientFor(second.cp, { authToken: first.authToken }).probe()).resolves.toBeUndefined();
     expect((await failure(clientFor(second.cp, { authToken: first.authToken }).generateJoinToken({ name: 'n', worker: true }))).statusCode).toBe(401);
-    expect(simulator.requests.at(-1)).toEqual({ cluster: 'two', node: 'two-cp-0', method: 'POST', path: K8SD_PATHS.generateJoinToken, statusCode: 401 });
+    expect(simulator.requests.at(-1)).toEqual({
+      cluster: 'two',
+      node: 'two-cp-0',
+      method: 'POST',
+      path: K8SD_PATHS.generateJoinToken,
+      host: `${second.cp.address}:${simulator.microclusterPort}`,
+      body: '{"name":"n","worker":true}',
+      statusCode: 401,
+    });
   });
 });
 
@@ -169,6 +177,38 @@ describe('certificates', () => {
     expect((await failure(client.refreshCertificatesRun({ seed: 7, expirationSeconds: 60 }))).kind).toBe('timeout');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(simulator.requests.at(-1)).toMatchObject({ path: K8SD_PATHS.refreshCertificatesRun, statusCode: 500 });
+  });
+});
+
+describe('request bodies', () => {
+  it('are the exact JSON upstream sends for every endpoint', async () => {
+    const { cluster, cp, authToken, nodeToken } = await newCluster();
+    const worker = await cluster.join({ name: 'w', token: cluster.generateJoinToken({ name: 'w', worker: true, ttl: 0 }), nodeToken: 'nt' });
+    const client = clientFor(cp, { authToken, nodeToken });
+    await client.probe();
+    await client.generateJoinToken({ name: 'cp-1', worker: false });
+    await client.generateJoinToken({ name: '', worker: true });
+    await client.certificatesExpiry();
+    const { seed } = await client.refreshCertificatesPlan();
+    await client.refreshCertificatesRun({ seed, expirationSeconds: 3600, extraSans: ['10.0.0.10'] });
+    const changeId = await client.snapRefresh({ channel: '1.34-classic/stable' });
+    await client.snapRefreshStatus(changeId);
+    await client.removeNode('w');
+    const workerSeed = 77;
+    await failure(client.approveWorkerCertificates(workerSeed));
+    expect(worker.member).toBe(false);
+    expect(simulator.requests.map((request) => `${request.method} ${request.path} ${request.body}`)).toEqual([
+      `GET / `,
+      `POST ${K8SD_PATHS.generateJoinToken} {"name":"cp-1","worker":false}`,
+      `POST ${K8SD_PATHS.generateJoinToken} {"name":"","worker":true}`,
+      `POST ${K8SD_PATHS.certificatesExpiry} {}`,
+      `POST ${K8SD_PATHS.refreshCertificatesPlan} {"certificates":null}`,
+      `POST ${K8SD_PATHS.refreshCertificatesRun} {"seed":${seed},"expiration-seconds":3600,"extra-sans":["10.0.0.10"]}`,
+      `POST ${K8SD_PATHS.snapRefresh} {"channel":"1.34-classic/stable","revision":"","localPath":""}`,
+      `POST ${K8SD_PATHS.snapRefreshStatus} {"changeId":"${changeId}"}`,
+      `POST ${K8SD_PATHS.removeNode} {"name":"w","force":true,"timeout":0}`,
+      `POST ${K8SD_PATHS.refreshCertificatesApprove} {"seed":77}`,
+    ]);
   });
 });
 

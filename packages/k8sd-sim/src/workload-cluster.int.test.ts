@@ -132,7 +132,13 @@ describe('k8sd through pod port-forward via the API server', () => {
     const token = await client.generateJoinToken({ name: 'cp-2', worker: false });
     expect(cluster.pendingJoinTokens().map((pending) => pending.token)).toContain(token);
     expect(kubelets.get('cp-0')!.requests.at(-1)).toEqual({ namespace: 'kube-system', pod: proxyPod('cp-0'), port: 2380, protocol: 'v4.channel.k8s.io' });
-    expect(simulator.requests.filter((request) => request.path === K8SD_PATHS.generateJoinToken).at(-1)).toMatchObject({ node: 'cp-0', statusCode: 200 });
+    expect(simulator.requests.filter((request) => request.path === K8SD_PATHS.generateJoinToken).at(-1)).toMatchObject({
+      node: 'cp-0',
+      // Like upstream, the URL names the node's InternalIP and microcluster port; the tunnel decides where it goes.
+      host: `${nodes.get('cp-0')!.address}:${simulator.microclusterPort}`,
+      body: '{"name":"cp-2","worker":false}',
+      statusCode: 200,
+    });
     client.close();
   });
 
