@@ -11,7 +11,7 @@ export * from './validation/field-errors';
 export { parseGoDuration, parseKubernetesVersion, isSnapChannel, snapRisks } from './validation/formats';
 export { schemaErrors, withSchemaDefaults } from './validation/schema-validation';
 export { managedCloudInitKeys, validateCK8sConfigSpec } from './validation/ck8sconfig-spec';
-export { validateCK8sConfig, validateCK8sConfigTemplate } from './validation/ck8sconfig';
+export { isCreatedByControlPlane, validateCK8sConfig, validateCK8sConfigTemplate } from './validation/ck8sconfig';
 export {
   validateCK8sControlPlane,
   validateCK8sControlPlaneScale,

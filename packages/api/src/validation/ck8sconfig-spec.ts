@@ -68,11 +68,6 @@ function validateProxies(spec: CK8sConfigSpec, path: string): FieldError[] {
       );
     }
   }
-  if (spec.noProxy && /\s/.test(spec.noProxy)) {
-    errors.push(
-      invalid(child(path, 'noProxy'), spec.noProxy, 'must be a comma-separated list of hosts without spaces'),
-    );
-  }
   const { snapstoreProxyDomain: domain, snapstoreProxyId: id } = spec;
   if (domain && !id) {
     errors.push(required(child(path, 'snapstoreProxyId'), 'must be set when snapstoreProxyDomain is set'));

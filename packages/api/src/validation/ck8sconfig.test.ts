@@ -35,6 +35,14 @@ describe('validateCK8sConfig', () => {
     ]);
   });
 
+  it('leaves the spec of a config a CK8sControlPlane controls to the control plane validation', () => {
+    const owner = { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'CK8sControlPlane', name: 'cp', uid: 'u' };
+    const copied = { ...config({ additionalUserData: { runcmd: '[]' } }), metadata: { name: 'cp-x', ownerReferences: [{ ...owner, controller: true }] } };
+    expect(validateCK8sConfig(copied)).toEqual([]);
+    const referencedOnly = { ...copied, metadata: { name: 'cp-x', ownerReferences: [owner] } };
+    expectFieldErrors(validateCK8sConfig(referencedOnly), [{ field: 'spec.additionalUserData.runcmd', type: 'Forbidden' }]);
+  });
+
   it('reports schema errors alone when the object is malformed', () => {
     expectFieldErrors(validateCK8sConfig({ spec: { files: 'not a list', channel: 'latest' } }), [
       { field: 'spec.files', type: 'Invalid', message: 'must be of type array' },

@@ -71,26 +71,14 @@ function validateRemediationStrategy(strategy: RemediationStrategy | undefined, 
   ];
 }
 
-function validateMachineTemplate(
-  template: CK8sControlPlaneMachineTemplate | undefined,
-  namespace: string | undefined,
-  path: string,
-): FieldError[] {
+/** The reference may name another namespace: ClusterClass users keep shared templates in the class's namespace. */
+function validateMachineTemplate(template: CK8sControlPlaneMachineTemplate | undefined, path: string): FieldError[] {
   const refPath = child(path, 'infrastructureTemplate');
   if (!template) return [required(refPath, 'must reference the infrastructure machine template to clone')];
   const ref = template.infrastructureTemplate;
   const errors: FieldError[] = [];
   for (const field of ['apiVersion', 'kind', 'name'] as const) {
     if (!ref[field]) errors.push(required(child(refPath, field), 'must be set'));
-  }
-  if (ref.namespace && namespace && ref.namespace !== namespace) {
-    errors.push(
-      invalid(
-        child(refPath, 'namespace'),
-        ref.namespace,
-        `must be the namespace of the control plane (${namespace}): Cluster API does not clone across namespaces`,
-      ),
-    );
   }
   for (const field of ['nodeDrainTimeout', 'nodeVolumeDetachTimeout', 'nodeDeletionTimeout'] as const) {
     errors.push(...validateDuration(template[field], child(path, field)));
@@ -127,7 +115,7 @@ function specErrors(controlPlane: CK8sControlPlane): FieldError[] {
     ...validateReplicas(replicas, isEtcdManaged(spec.spec), 'spec.replicas'),
     ...validateRolloutStrategy(spec.rolloutStrategy, replicas, 'spec.rolloutStrategy'),
     ...validateRemediationStrategy(spec.remediationStrategy, 'spec.remediationStrategy'),
-    ...validateMachineTemplate(spec.machineTemplate, controlPlane.metadata?.namespace, 'spec.machineTemplate'),
+    ...validateMachineTemplate(spec.machineTemplate, 'spec.machineTemplate'),
     ...(spec.spec ? validateCK8sConfigSpec(spec.spec, 'spec.spec') : []),
   ];
 }
@@ -211,7 +199,7 @@ function templateSpecErrors(template: CK8sControlPlaneTemplate): FieldError[] {
   return [
     ...validateRolloutStrategy(spec.rolloutStrategy, undefined, child(path, 'rolloutStrategy')),
     ...validateRemediationStrategy(spec.remediationStrategy, child(path, 'remediationStrategy')),
-    ...(spec.machineTemplate ? validateMachineTemplate(spec.machineTemplate, undefined, child(path, 'machineTemplate')) : []),
+    ...(spec.machineTemplate ? validateMachineTemplate(spec.machineTemplate, child(path, 'machineTemplate')) : []),
     ...(spec.spec ? validateCK8sConfigSpec(spec.spec, child(path, 'spec')) : []),
   ];
 }
