@@ -114,7 +114,7 @@ describe('rendering random specs', () => {
       }),
       { numRuns: 9500 },
     );
-  });
+  }, 180_000);
 
   it('renders the same spec byte-identically every time', () => {
     fc.assert(
@@ -124,5 +124,5 @@ describe('rendering random specs', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 180_000);
 });

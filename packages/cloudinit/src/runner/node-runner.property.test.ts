@@ -99,5 +99,5 @@ describe('booting random specs', () => {
       }),
       { numRuns: 25 },
     );
-  }, 120_000);
+  }, 300_000);
 });
