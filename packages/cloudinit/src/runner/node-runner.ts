@@ -1,8 +1,9 @@
 // Boots a rendered cloud-config on a simulated node: a bubblewrap sandbox whose whole filesystem is a private
 // temporary folder (host /usr mounted read-only for bash, coreutils, python3 and cloud-init), with no network and
-// only the capabilities root needs to manage files. cloud-init's own code renders the jinja template, applies write_files and runs bootcmd/runcmd;
-// the programs a node would change the world with (snap, k8s, systemctl, ctr, curl, sleep) are stubs that record
-// each call. Nothing outside the temporary folder is written.
+// only the capabilities root needs to manage files. cloud-init's own code renders the jinja template, applies
+// write_files and runs bootcmd/runcmd; the programs a node would change the world with (snap, k8s, systemctl, ctr,
+// curl, sleep) are stubs that record each call. Nothing outside the temporary folder is written. The node root is a
+// host folder rather than a tmpfs so that its files can be read back once the sandbox has exited.
 import { spawn } from 'node:child_process';
 import { chmod, copyFile, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
