@@ -1,4 +1,13 @@
-import { certificateFromSecret, certificateSecret, certificateSecretFields, clusterSecretName, kubeconfigSecret } from './secrets';
+import {
+  certificateFromSecret,
+  certificateSecret,
+  certificateSecretFields,
+  clusterSecretName,
+  kubeconfigSecret,
+  nodeTokenKey,
+  secretValue,
+  tokenSecret,
+} from './secrets';
 
 const owner = { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'CK8sControlPlane', name: 'demo-cp', uid: 'uid-1' };
 
@@ -45,5 +54,13 @@ describe('cluster secrets', () => {
     expect(certificateSecretFields(secret)).toEqual({ certificate: 'secret ns/demo-ca data["tls.crt"]', key: 'secret ns/demo-ca data["tls.key"]' });
     const keyless = { ...secret, data: { 'tls.crt': 'Qw==' } };
     expect(() => certificateFromSecret(keyless)).toThrow('secret ns/demo-ca data["tls.key"]: is missing or empty');
+  });
+
+  it('writes the token secret with the cluster auth token under value, and names node token keys after machines', () => {
+    const secret = tokenSecret({ clusterName: 'demo', namespace: 'ns', authToken: 'a'.repeat(32), owner });
+    expect(secret.metadata?.name).toBe('demo-token');
+    expect(secret.type).toBe('cluster.x-k8s.io/secret');
+    expect(secretValue(secret, 'value')).toBe('a'.repeat(32));
+    expect(nodeTokenKey('demo-cp-abcde')).toBe('node-token-demo-cp-abcde');
   });
 });

@@ -6,7 +6,8 @@ export const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
 export const CLUSTER_SECRET_TYPE = 'cluster.x-k8s.io/secret';
 export const TLS_CERT_KEY = 'tls.crt';
 export const TLS_KEY_KEY = 'tls.key';
-export const KUBECONFIG_VALUE_KEY = 'value';
+/** Kubeconfig and token secrets keep their payload under this key. */
+export const VALUE_KEY = 'value';
 
 /**
  * Suffixes of the secrets upstream names `<cluster>-<purpose>`. Upstream reads only `ca`, `cca` and (external
@@ -74,7 +75,36 @@ export function kubeconfigSecret(options: KubeconfigSecretOptions): V1Secret {
       labels: { [CLUSTER_NAME_LABEL]: options.clusterName },
       ownerReferences: [controllerReference(options.owner)],
     },
-    data: { [KUBECONFIG_VALUE_KEY]: base64(options.kubeconfig) },
+    data: { [VALUE_KEY]: base64(options.kubeconfig) },
+  };
+}
+
+/** The key under which `<cluster>-token` holds a machine's node token. */
+export function nodeTokenKey(machineName: string): string {
+  return `node-token-${machineName}`;
+}
+
+export interface TokenSecretOptions {
+  clusterName: string;
+  namespace: string;
+  /** The cluster auth token (see randomToken), stored under `value`. */
+  authToken: string;
+  owner: SecretOwner;
+}
+
+/** `<cluster>-token`: the cluster auth token under `value`; node tokens are added later under nodeTokenKey(machine). */
+export function tokenSecret(options: TokenSecretOptions): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: clusterSecretName(options.clusterName, 'token'),
+      namespace: options.namespace,
+      labels: { [CLUSTER_NAME_LABEL]: options.clusterName },
+      ownerReferences: [controllerReference(options.owner)],
+    },
+    type: CLUSTER_SECRET_TYPE,
+    data: { [VALUE_KEY]: base64(options.authToken) },
   };
 }
 
