@@ -246,8 +246,8 @@ export class K8sdSimulator implements NodeHost {
 
   async listen(node: SimulatedNode): Promise<string> {
     for (let attempts = 0; attempts < 50; attempts++) {
+      if (this.nextAddress > 254) throw new Error('k8sd simulator ran out of loopback addresses (127.0.0.2-254)');
       const address = `127.0.0.${this.nextAddress++}`;
-      if (this.nextAddress > 254) throw new Error('k8sd simulator ran out of loopback addresses');
       const server = createServer(this.tls, (request, response) => this.app.routing(request, response));
       try {
         server.listen(this.port, address);

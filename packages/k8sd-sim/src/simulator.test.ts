@@ -224,6 +224,13 @@ describe('client failure kinds against the simulator', () => {
     expect(error.message).toBe(`k8sd ${K8SD_PATHS.certificatesExpiry} via node demo-cp-0 (direct https://${cp.address}:${simulator.microclusterPort}): ${message}`);
   });
 
+  it('delays answers: a client with a shorter timeout gives up, one with a longer timeout gets the answer', async () => {
+    const { cp, nodeToken } = await newCluster();
+    cp.injectFault(K8SD_PATHS.certificatesExpiry, { kind: 'delay', milliseconds: 300 }, 2);
+    expect((await failure(clientFor(cp, { nodeToken }, 50).certificatesExpiry())).kind).toBe('timeout');
+    await expect(clientFor(cp, { nodeToken }, 5_000).certificatesExpiry()).resolves.toBeInstanceOf(Date);
+  });
+
   it('times out a call nobody answers', async () => {
     const { cp, nodeToken } = await newCluster();
     cp.injectFault(K8SD_PATHS.snapRefreshStatus, { kind: 'hang' });
