@@ -124,6 +124,7 @@ describe('validateCK8sControlPlane on create', () => {
   ])('%s', (_name, object, expected) => expectErrors(validateCK8sControlPlane(object), expected));
 
   it.each<[string, unknown, Expected[]]>([
+    ['no spec at all', { metadata: { name: 'x' } }, [{ field: 'spec', type: 'Required', message: 'must be set' }]],
     ['a missing version', { spec: { replicas: 1 } }, [{ field: 'spec.version', type: 'Required', message: 'must be set' }]],
     ['replicas as a string', { spec: { version: 'v1.33.0', replicas: '3' } }, [{ field: 'spec.replicas', type: 'Invalid', message: 'must be of type integer' }]],
     [
@@ -279,6 +280,10 @@ describe('validateCK8sControlPlaneTemplate', () => {
     ['config spec rules', template({ spec: { files: [{ path: 'relative' }] } }), [{ field: 'spec.template.spec.spec.files[0].path', type: 'Invalid' }]],
     ['a bad remediation period', template({ remediationStrategy: { retryPeriod: 'soon' } }), [{ field: 'spec.template.spec.remediationStrategy.retryPeriod', type: 'Invalid' }]],
   ])('on create: %s', (_name, object, expected) => expectErrors(validateCK8sControlPlaneTemplate(object), expected));
+
+  it('requires spec.template', () => {
+    expectErrors(validateCK8sControlPlaneTemplate({ metadata: { name: 'x' } }), [{ field: 'spec.template', type: 'Required', message: 'must be set' }]);
+  });
 
   it('rejects any change of the template on update', () => {
     const changed = template({ spec: { nodeName: 'other' }, rolloutStrategy: { rollingUpdate: { maxSurge: 1 } } });
