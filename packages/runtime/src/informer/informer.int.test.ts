@@ -102,7 +102,7 @@ describe('Informer against a real apiserver', () => {
     await create('fresh');
     await update('fresh', '2');
     await remove('fresh');
-    await waitFor('delete event', async () => (events.includes('delete fresh') ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor('delete event', () => (events.includes('delete fresh') ? true : undefined), { timeoutMs: 10_000 });
     expect(events.map((event) => event.split(' ').slice(0, 2).join(' '))).toEqual(['add fresh', 'update fresh', 'delete fresh']);
     await cleanUp();
   });
@@ -154,7 +154,7 @@ describe('Informer against a real apiserver', () => {
     // Writes outside the watched namespace move the resource's version without sending events to this watch.
     const foreign = await core.createNamespacedConfigMap({ namespace: OTHER_NAMESPACE, body: body(`foreign-${Date.now()}`, '1', OTHER_NAMESPACE) });
     const foreignVersion = BigInt(foreign.metadata?.resourceVersion ?? '0');
-    await waitFor('a bookmark past the foreign write', async () => (BigInt(informer.lastSyncResourceVersion()) >= foreignVersion ? true : undefined), {
+    await waitFor('a bookmark past the foreign write', () => (BigInt(informer.lastSyncResourceVersion()) >= foreignVersion ? true : undefined), {
       timeoutMs: 20_000,
     });
     expect(transport.watchEventTypes).toContain('BOOKMARK');
