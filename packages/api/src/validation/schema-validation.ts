@@ -5,7 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { openApiSchemaOf } from '../schema/openapi';
-import { invalid, notSupported, required } from './field-errors';
+import { child, invalid, item, notSupported, required } from './field-errors';
 import type { FieldError } from './field-errors';
 
 const kubernetesKeywords = [
@@ -44,14 +44,11 @@ const checking = new ValidatorCache(false);
 const defaulting = new ValidatorCache(true);
 
 function fieldPathOf(instancePath: string, root: string): string {
-  let path = root;
-  for (const raw of instancePath.split('/').slice(1)) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (/^\d+$/.test(segment)) path = `${path}[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) path = path === '' ? segment : `${path}.${segment}`;
-    else path = `${path}[${segment}]`;
-  }
-  return path;
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, segment) => (/^\d+$/.test(segment) ? item(path, Number(segment)) : child(path, segment)), root);
 }
 
 function toFieldError(error: ErrorObject, root: string): FieldError {
