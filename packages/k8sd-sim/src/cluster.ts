@@ -19,7 +19,9 @@ export type Fault =
   | { kind: 'error'; statusCode: number; message: string }
   /** Accepts the request and never answers: for client timeouts and cancellation. */
   | { kind: 'hang' }
-  | { kind: 'delay'; milliseconds: number };
+  | { kind: 'delay'; milliseconds: number }
+  /** Answers with exactly this body, e.g. a proxy's HTML error page instead of k8sd's envelope. */
+  | { kind: 'raw'; statusCode: number; body: string };
 
 interface JoinToken {
   token: string;

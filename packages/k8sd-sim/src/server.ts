@@ -337,6 +337,10 @@ export class K8sdSimulator implements NodeHost {
       }
       if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.milliseconds));
       if (fault?.kind === 'error') throw new K8sdError(fault.statusCode, fault.message);
+      if (fault?.kind === 'raw') {
+        record(fault.statusCode);
+        return reply.code(fault.statusCode).type('text/plain').send(fault.body);
+      }
       const metadata = await handle(node, closed.signal);
       record(200);
       return reply.code(200).send(envelope(metadata));

@@ -231,6 +231,18 @@ describe('client failure kinds against the simulator', () => {
     await expect(clientFor(cp, { nodeToken }, 5_000).certificatesExpiry()).resolves.toBeInstanceOf(Date);
   });
 
+  it.each([
+    ['a 200 answer that is not JSON', 200, '<html>oops</html>', 'protocol', 'HTTP 200 with a body that is not JSON: "<html>oops</html>"'],
+    ['a 502 answer that is not JSON', 502, 'Bad Gateway', 'http', 'HTTP 502 with a body that is not JSON: "Bad Gateway"'],
+    ['an endless answer', 200, 'x'.repeat(2 * 1024 * 1024), 'connection', 'response larger than 1048576 bytes'],
+  ] as const)('reports %s', async (_case, statusCode, body, kind, message) => {
+    const { cp, nodeToken } = await newCluster();
+    cp.injectFault(K8SD_PATHS.certificatesExpiry, { kind: 'raw', statusCode, body });
+    const error = await failure(clientFor(cp, { nodeToken }).certificatesExpiry());
+    expect(error.kind).toBe(kind);
+    expect(error.message).toContain(message);
+  });
+
   it('times out a call nobody answers', async () => {
     const { cp, nodeToken } = await newCluster();
     cp.injectFault(K8SD_PATHS.snapRefreshStatus, { kind: 'hang' });

@@ -27,6 +27,9 @@ export function hostPort(address: string, port: number): string {
   return `${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
 
+/** A guard against a peer that is not k8sd streaming without end into memory. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
 /** Runs one HTTP exchange; the request is destroyed when the signal fires, and the body is read in full. */
 function exchange(
   start: (options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ClientRequest,
@@ -48,7 +51,15 @@ function exchange(
       },
       (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_RESPONSE_BYTES) {
+            response.destroy(new Error(`response larger than ${MAX_RESPONSE_BYTES} bytes; k8sd answers are small JSON envelopes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
         response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
         response.on('error', reject);
       },
