@@ -8,7 +8,7 @@ import {
   validateCK8sConfig,
   validateCK8sConfigTemplate,
 } from '@capi-ck8s/api';
-import type { FieldError, FieldErrorType, ValidationResult, Validator, WebhookServer } from '@capi-ck8s/runtime';
+import type { Defaulter, FieldError, FieldErrorType, ValidationResult, Validator, WebhookServer } from '@capi-ck8s/runtime';
 import type { CK8sConfigObject, CK8sConfigTemplateObject } from '../kinds';
 
 export const webhookPaths = {
@@ -50,9 +50,12 @@ export const templateValidator: Validator<CK8sConfigTemplateObject> = {
     result(validateCK8sConfigTemplate(template, old, { topologyDryRun: isTopologyDryRunRequest(request.dryRun, template) })),
 };
 
+export const configDefaulter: Defaulter<CK8sConfigObject> = (config) => defaultCK8sConfig(config) as CK8sConfigObject;
+export const templateDefaulter: Defaulter<CK8sConfigTemplateObject> = (template) => defaultCK8sConfigTemplate(template) as CK8sConfigTemplateObject;
+
 export function registerCk8sConfigWebhooks(server: WebhookServer): void {
-  server.mutating<CK8sConfigObject>(webhookPaths.mutateConfig, (config) => defaultCK8sConfig(config) as CK8sConfigObject);
+  server.mutating(webhookPaths.mutateConfig, configDefaulter);
   server.validating(webhookPaths.validateConfig, configValidator);
-  server.mutating<CK8sConfigTemplateObject>(webhookPaths.mutateTemplate, (template) => defaultCK8sConfigTemplate(template) as CK8sConfigTemplateObject);
+  server.mutating(webhookPaths.mutateTemplate, templateDefaulter);
   server.validating(webhookPaths.validateTemplate, templateValidator);
 }

@@ -38,7 +38,7 @@ export function nextStatus(config: CK8sConfigObject, observations: Observations,
     ...report,
     ...(generation === undefined ? {} : { observedGeneration: generation }),
   });
-  let conditions: Condition[] = (previous.conditions ?? []) as Condition[];
+  let conditions: Condition[] = previous.conditions ?? [];
   const reports: [string, ConditionReport | undefined][] = [
     [ck8sConfigConditions.paused, observations.paused],
     [ck8sConfigConditions.dataSecretAvailable, observations.dataSecret],
