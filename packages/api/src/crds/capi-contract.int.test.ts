@@ -1,11 +1,8 @@
 // The real Cluster API core manager (v1.13, v1beta2 contract) reads our resources through the CRD contract labels
 // and the v1beta2 status fields: a Machine picks up the bootstrap data secret of its CK8sConfig, and a Cluster sees
 // its CK8sControlPlane initialized. Nothing here runs our controllers; the test writes the status they would write.
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CustomObjectsApi } from '@kubernetes/client-node';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { createTestNamespace, deleteTestNamespace, installCrds, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
+import type { CustomObjectsApi } from '@kubernetes/client-node';
+import { waitFor } from '@capi-ck8s/testenv';
 import type { Cluster, Machine } from '../capi';
 import {
   bootstrapGroup,
@@ -19,26 +16,22 @@ import {
 import type { ResourceNames } from '../constants';
 import type { CK8sConfig } from '../schema/ck8sconfig';
 import type { CK8sControlPlane } from '../schema/ck8scontrolplane';
+import { generatedCrdsEnvironment } from './generated-crds-environment';
+import type { GeneratedCrdsEnvironment } from './generated-crds-environment';
 
-const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-let kubeConfig: KubeConfig;
+let environment: GeneratedCrdsEnvironment;
 let api: CustomObjectsApi;
 let namespace: string;
 
 beforeAll(async () => {
-  kubeConfig = sharedEnvironment().kubeConfig();
-  api = kubeConfig.makeApiClient(CustomObjectsApi);
-  await installCrds(kubeConfig, [
-    join(repositoryRoot, 'charts/bootstrap-provider/crds'),
-    join(repositoryRoot, 'charts/controlplane-provider/crds'),
-  ]);
-  namespace = await createTestNamespace(kubeConfig, 'api-contract');
+  environment = await generatedCrdsEnvironment('api-contract');
+  ({ api, namespace } = environment);
   await createClusterWithControlPlane();
 });
 
 afterAll(async () => {
-  await deleteTestNamespace(kubeConfig, namespace);
+  await environment.cleanUp();
 });
 
 const coordinates = (resource: ResourceNames) => ({

@@ -2,13 +2,11 @@
 // CRD defaults added, the apiserver rejects what the schema forbids at the same field paths ajv reports, and the
 // status and scale subresources, printer columns and `kubectl explain` work.
 import { execFile } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node';
+import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { TSchema } from '@sinclair/typebox';
-import { binaryPath, createTestNamespace, deleteTestNamespace, installCrds, sharedEnvironment } from '@capi-ck8s/testenv';
+import { binaryPath } from '@capi-ck8s/testenv';
 import {
   ck8sConfigResource,
   ck8sConfigTemplateResource,
@@ -20,8 +18,9 @@ import { loadFixtures } from '../fixtures/fixtures';
 import { CK8sConfig, CK8sConfigTemplate } from '../schema/ck8sconfig';
 import { CK8sControlPlane, CK8sControlPlaneTemplate } from '../schema/ck8scontrolplane';
 import { schemaErrors, withSchemaDefaults } from '../validation/schema-validation';
+import { generatedCrdsEnvironment } from './generated-crds-environment';
+import type { GeneratedCrdsEnvironment } from './generated-crds-environment';
 
-const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const run = promisify(execFile);
 
 const kinds: Record<string, { resource: ResourceNames; schema: TSchema }> = {
@@ -39,22 +38,17 @@ function kindOf(kind: string) {
 
 type KubernetesObject = Record<string, unknown> & { metadata?: Record<string, unknown>; spec?: unknown };
 
-let kubeConfig: KubeConfig;
+let environment: GeneratedCrdsEnvironment;
 let api: CustomObjectsApi;
 let namespace: string;
 
 beforeAll(async () => {
-  kubeConfig = sharedEnvironment().kubeConfig();
-  api = kubeConfig.makeApiClient(CustomObjectsApi);
-  await installCrds(kubeConfig, [
-    join(repositoryRoot, 'charts/bootstrap-provider/crds'),
-    join(repositoryRoot, 'charts/controlplane-provider/crds'),
-  ]);
-  namespace = await createTestNamespace(kubeConfig, 'api-crds');
+  environment = await generatedCrdsEnvironment('api-crds');
+  ({ api, namespace } = environment);
 });
 
 afterAll(async () => {
-  await deleteTestNamespace(kubeConfig, namespace);
+  await environment.cleanUp();
 });
 
 async function create(object: KubernetesObject): Promise<KubernetesObject> {
@@ -225,8 +219,7 @@ describe('generated CRDs on kube-apiserver', () => {
   });
 
   it('prints the upstream columns in kubectl get and explains fields in kubectl explain', async () => {
-    const kubeconfigPath = sharedEnvironment().kubeconfigPath;
-    const kubectl = (...args: string[]) => run(binaryPath('kubectl'), ['--kubeconfig', kubeconfigPath, ...args]);
+    const kubectl = (...args: string[]) => run(binaryPath('kubectl'), ['--kubeconfig', environment.kubeconfigPath, ...args]);
     const table = await kubectl('get', 'ck8scontrolplanes', '-n', namespace, 'vs-control-plane');
     expect(table.stdout.split('\n')[0]?.split(/\s{2,}/)).toEqual([
       'NAME', 'INITIALIZED', 'API SERVER AVAILABLE', 'VERSION', 'REPLICAS', 'READY', 'UPDATED', 'UNAVAILABLE', 'AGE',
