@@ -1,6 +1,6 @@
 // Cost of one cluster's full PKI (server CA, client CA, admin client certificate, kubeconfig, secrets) and the
 // longest event-loop stall while producing it. Run: npx tsx bench/pki/run.ts [iterations]
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import {
   certificateSecret,
@@ -52,7 +52,11 @@ async function measure(label: string, iterations: number, concurrency: number, r
 }
 
 const iterations = Number(process.argv[2] ?? 50);
-console.log(`node ${process.version}, ${availableParallelism()} CPUs, UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '4 (default)'}`);
+const load = loadavg()[0]?.toFixed(1) ?? '?';
+console.log(
+  `node ${process.version}, ${availableParallelism()} CPUs, load average ${load} (figures are noisy on a busy machine), ` +
+    `UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '4 (default)'}`,
+);
 for (const algorithm of ['RSA-2048', 'ECDSA-P256'] as const) {
   await measure(`full cluster PKI ${algorithm}, 1 at a time`, iterations, 1, () => fullClusterPki(algorithm));
   await measure(`full cluster PKI ${algorithm}, 8 at once`, iterations, 8, () => fullClusterPki(algorithm));
