@@ -191,7 +191,7 @@ export class ControlPlaneScope {
     }
     const member = datastore.members.find((candidate) => candidate.name === nodeName);
     const kind = datastore.kind;
-    if (!member) return [{ category: 'datastore', message: `node ${nodeName} is not a ${kind} member` }];
+    if (!member) return [{ category: 'datastore', message: `node ${nodeName} is not a member of the ${kind} datastore` }];
     if (!member.healthy) return [{ category: 'datastore', message: `${kind} member ${nodeName} is unhealthy` }];
     if (member.role === 'learner') {
       return [{ category: 'datastore', message: `${kind} member ${nodeName} is still a learner (joining)` }];
