@@ -1,0 +1,149 @@
+// One init, two control plane joins and three workers through the real Cluster API core controllers; the test plays
+// the infrastructure and control plane providers, and the k8sd SIMULATOR plays the nodes' k8sd.
+import { load } from 'js-yaml';
+import type { Manager } from '@capi-ck8s/runtime';
+import { createTestNamespace, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
+import { kinds, type Secret, secretText } from '../../kinds';
+import { ClusterFixture, installAllCrds, startProvider, testClient, WorkloadCluster } from '../../test-support/int-env';
+
+interface CloudConfig {
+  write_files: { path: string; content: string }[];
+  runcmd: string[];
+}
+
+function cloudConfigOf(secret: Secret): CloudConfig {
+  return load(secretText(secret, 'value') ?? '') as CloudConfig;
+}
+
+function fileIn(secret: Secret, path: string): string | undefined {
+  return cloudConfigOf(secret).write_files.find((file) => file.path === path)?.content;
+}
+
+const env = sharedEnvironment();
+const kubeConfig = env.kubeConfig();
+const client = testClient(kubeConfig);
+let namespace: string;
+let manager: Manager;
+let workload: WorkloadCluster;
+const timings: Record<string, number[]> = { init: [], 'join-control-plane': [], worker: [] };
+
+beforeAll(async () => {
+  [namespace, workload] = await Promise.all([createTestNamespace(kubeConfig, 'cabpck-bootstrap'), WorkloadCluster.start(), installAllCrds(kubeConfig)]).then(
+    ([created, started]) => [created, started] as const,
+  );
+  manager = await startProvider(kubeConfig, namespace);
+}, 120_000);
+
+afterAll(async () => {
+  await manager?.stop();
+  await workload?.stop();
+  process.stdout.write(`bootstrap timings (ms, Machine created → data secret seen): ${JSON.stringify(timings)}\n`);
+});
+
+describe('bootstrapping a cluster', () => {
+  it('initialises with exactly one of three control plane machines, then joins the others and three workers', async () => {
+    const fixture = new ClusterFixture(client, namespace, 'alpha');
+    await fixture.create();
+    await fixture.createTokenSecret();
+    await fixture.provisionInfrastructure();
+    const spec = { controlPlane: { microclusterPort: workload.port } };
+
+    const controlPlanes = ['alpha-cp-0', 'alpha-cp-1', 'alpha-cp-2'];
+    const workers = ['alpha-worker-0', 'alpha-worker-1', 'alpha-worker-2'];
+    const created = new Map<string, number>();
+    await Promise.all(
+      [...controlPlanes, ...workers].map(async (name) => created.set(name, await fixture.createMachine(name, { controlPlane: controlPlanes.includes(name), spec }))),
+    );
+
+    const initName = await firstWithData(fixture, controlPlanes);
+    const init = await fixture.waitForData(initName);
+    timings['init']?.push(init.seenAt - (created.get(initName) ?? 0));
+    const others = controlPlanes.filter((name) => name !== initName);
+
+    // Exactly one init: the others wait on the lock, workers wait for the control plane.
+    for (const name of others) {
+      const waiting = await fixture.waitForCondition(name, 'DataSecretAvailable', (value) => value.status === 'False');
+      expect(waiting.reason).toBe('WaitingForControlPlaneAvailable');
+      expect(waiting.message).toContain(`Machine ${initName}, which holds the init lock (ConfigMap ${namespace}/alpha-lock)`);
+    }
+    for (const name of workers) {
+      const waiting = await fixture.waitForCondition(name, 'DataSecretAvailable', (value) => value.status === 'False');
+      expect(waiting.message).toContain('waiting for the control plane of Cluster alpha to be initialised');
+    }
+    for (const name of [...others, ...workers]) expect(await fixture.dataSecret(name)).toBeUndefined();
+
+    // The init data: contract shape, the cluster CAs generated, the auth token and this machine's node token.
+    expect(init.secret).toMatchObject({
+      type: 'cluster.x-k8s.io/secret',
+      metadata: { labels: { 'cluster.x-k8s.io/cluster-name': 'alpha' }, ownerReferences: [expect.objectContaining({ kind: 'CK8sConfig', name: initName, controller: true })] },
+    });
+    expect(secretText(init.secret, 'format')).toBe('cloud-config');
+    const ca = await client.get(kinds.secret, { namespace, name: 'alpha-ca' });
+    expect(ca.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Cluster', name: 'alpha' })]);
+    const config = load(fileIn(init.secret, '/capi/etc/config.yaml') ?? '') as Record<string, unknown>;
+    expect(config['ca-crt']).toBe(secretText(ca, 'tls.crt'));
+    expect(config['extra-sans']).toEqual(['10.0.0.10']);
+    expect(fileIn(init.secret, '/capi/etc/token')).toBe(fixture.authToken);
+    const initNodeToken = await fixture.nodeToken(initName);
+    expect(initNodeToken).toMatch(/^[0-9a-f]{32}$/);
+    expect(fileIn(init.secret, '/capi/etc/node-token')).toBe(initNodeToken);
+    expect(cloudConfigOf(init.secret).runcmd).toContain('/capi/scripts/bootstrap.sh');
+    const initConfig = await fixture.config(initName);
+    expect(initConfig.status).toMatchObject({ dataSecretName: initName, initialization: { dataSecretCreated: true }, ready: true });
+    expect(initConfig.spec?.version).toBe('v1.33.2');
+
+    // The first node comes up (in the simulator); the control plane provider reports the cluster initialised.
+    const simulated = await workload.bootstrapFirstNode('alpha', fixture.authToken, initName, initNodeToken ?? '');
+    const initialisedAt = performance.now();
+    await fixture.initializeControlPlane(workload.kubeconfigText());
+
+    const joined = await Promise.all([...others, ...workers].map(async (name) => ({ name, ...(await fixture.waitForData(name)) })));
+    for (const { name, seenAt } of joined) {
+      process.stdout.write(`${name}: data ${Math.round(seenAt - initialisedAt)} ms after the control plane was reported initialised\n`);
+    }
+
+    const pending = simulated.pendingJoinTokens();
+    for (const name of others) {
+      const secret = (await fixture.dataSecret(name)) as Secret;
+      const token = pending.find((candidate) => candidate.token === fileIn(secret, '/capi/etc/join-token'));
+      expect(token).toMatchObject({ name, role: 'control-plane' });
+      expect(cloudConfigOf(secret).runcmd).toContain('/capi/scripts/join-cluster.sh');
+      const joinConfig = load(fileIn(secret, '/capi/etc/config.yaml') ?? '') as Record<string, unknown>;
+      expect(joinConfig['extra-sans']).toEqual([name, '10.0.0.10']);
+      expect(fileIn(secret, '/capi/etc/node-token')).toBe(await fixture.nodeToken(name));
+    }
+    for (const name of workers) {
+      const secret = (await fixture.dataSecret(name)) as Secret;
+      const token = pending.find((candidate) => candidate.token === fileIn(secret, '/capi/etc/join-token'));
+      expect(token).toMatchObject({ name: '', role: 'worker' });
+      expect(cloudConfigOf(secret).runcmd).not.toContain('/capi/scripts/wait-apiserver-ready.sh');
+    }
+    // The lock has served its purpose.
+    expect(await client.find(kinds.configMap, { namespace, name: 'alpha-lock' })).toBeUndefined();
+    // Cluster API copies the data secret name onto the Machines.
+    for (const name of [...controlPlanes, ...workers]) {
+      await fixture.waitForMachineDataSecret(name);
+    }
+
+    // Machines created after initialisation: measured from creation to data.
+    for (const [name, controlPlane, role] of [
+      ['alpha-cp-3', true, 'join-control-plane'],
+      ['alpha-worker-3', false, 'worker'],
+    ] as const) {
+      const createdAt = await fixture.createMachine(name, { controlPlane, spec });
+      const { seenAt } = await fixture.waitForData(name);
+      timings[role]?.push(seenAt - createdAt);
+    }
+  }, 180_000);
+});
+
+function firstWithData(fixture: ClusterFixture, names: string[]): Promise<string> {
+  return waitFor(
+    'one control plane machine to get init data',
+    async () => {
+      for (const name of names) if (await fixture.dataSecret(name)) return name;
+      return undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 25 },
+  );
+}
