@@ -130,6 +130,11 @@ export class SimulatedNode {
   async stop(): Promise<void> {
     await this.cluster.host.close(this);
   }
+
+  /** Listens again on the same address after stop(), as a rebooted node's k8sd does; its state is kept. */
+  async start(): Promise<void> {
+    await this.cluster.host.listen(this);
+  }
 }
 
 /** A simulated Canonical Kubernetes cluster: membership, the CAPI auth token, join tokens, CSRs and snap changes. */

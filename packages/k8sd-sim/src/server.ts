@@ -245,23 +245,31 @@ export class K8sdSimulator implements NodeHost {
   }
 
   async listen(node: SimulatedNode): Promise<string> {
+    if (node.address !== '') {
+      // A restarted node comes back where it was.
+      await this.bind(node, node.address);
+      return node.address;
+    }
     for (let attempts = 0; attempts < 50; attempts++) {
       if (this.nextAddress > 254) throw new Error('k8sd simulator ran out of loopback addresses (127.0.0.2-254)');
       const address = `127.0.0.${this.nextAddress++}`;
-      const server = createServer(this.tls, (request, response) => this.app.routing(request, response));
       try {
-        server.listen(this.port, address);
-        await once(server, 'listening');
+        await this.bind(node, address);
+        return address;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') continue;
-        throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       }
-      this.port = (server.address() as AddressInfo).port;
-      this.servers.set(node, server);
-      this.nodesByAddress.set(address, node);
-      return address;
     }
     throw new Error(`k8sd simulator found no free loopback address for port ${this.port}`);
+  }
+
+  private async bind(node: SimulatedNode, address: string): Promise<void> {
+    const server = createServer(this.tls, (request, response) => this.app.routing(request, response));
+    server.listen(this.port, address);
+    await once(server, 'listening');
+    this.port = (server.address() as AddressInfo).port;
+    this.servers.set(node, server);
+    this.nodesByAddress.set(address, node);
   }
 
   async close(node: SimulatedNode): Promise<void> {

@@ -262,13 +262,16 @@ describe('client failure kinds against the simulator', () => {
     expect((await failure(client.certificatesExpiry({ signal: AbortSignal.abort() }))).kind).toBe('aborted');
   });
 
-  it('reports connection refused once the node is down', async () => {
+  it('reports connection refused while the node is down, and answers again once it is back', async () => {
     const { cp, nodeToken } = await newCluster();
     const client = clientFor(cp, { nodeToken });
+    const expiry = await client.certificatesExpiry();
     await cp.stop();
     const error = await failure(client.certificatesExpiry());
     expect(error.kind).toBe('connection');
     expect(error.message).toContain('ECONNREFUSED');
+    await cp.start();
+    await expect(client.certificatesExpiry()).resolves.toEqual(expiry);
   });
 
   it('needs the right credential for each call before sending anything', async () => {

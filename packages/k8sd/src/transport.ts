@@ -74,7 +74,9 @@ function exchange(
  * verified: k8sd authenticates the caller by token, and nothing in the cluster publishes its certificate yet.
  */
 export function directTransport(options: { address: string; port: number; nodeName?: string }): K8sdTransport {
-  const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
+  // No keep-alive: k8sd calls are rare, and a pooled socket to a node that restarted fails the next call with
+  // "socket hang up" instead of reconnecting (POSTs are not retried).
+  const agent = new Agent({ keepAlive: false, rejectUnauthorized: false });
   const host = hostPort(options.address, options.port);
   return {
     target: `${options.nodeName ? `node ${options.nodeName} ` : ''}(direct https://${host})`,
