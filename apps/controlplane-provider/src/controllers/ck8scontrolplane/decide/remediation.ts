@@ -82,8 +82,8 @@ function staleInProgressReason(scope: ControlPlaneScope): string | undefined {
  *    replacement to be created, one remediation at a time;
  * 4. retry limits (checkRetryLimits);
  * 5. once the control plane is initialized: the only Machine is never remediated (it would take the cluster with
- *    it); not while another Machine is still provisioning or being deleted; not unless another Machine is fully
- *    healthy; not if the datastore would lose quorum without the Machine's member.
+ *    it); not while another Machine is still provisioning or being deleted; not if the datastore membership is
+ *    unknown or would lose quorum without the Machine's member; not unless another Machine is fully healthy.
  *    Before initialization a failed first Machine may be remediated: there is nothing to lose.
  * 6. otherwise remediate, recording {machine, now, retryCount} for the remediation-in-progress annotation.
  */
@@ -221,16 +221,15 @@ function initializedSafety(scope: ControlPlaneScope, machine: ControlPlaneMachin
       retryAfterSeconds: retryAfterSeconds.deletion,
     };
   }
-  const healthyOthers = scope.activeMachines().filter((other) => other.name !== machine.name && other.problems.length === 0);
-  if (healthyOthers.length === 0) {
-    return {
-      reason: refusalReasons.controlPlaneUnhealthy,
-      message: `no other healthy control plane machine would remain after remediating ${machine.name}`,
-      retryAfterSeconds: retryAfterSeconds.health,
-    };
-  }
   const quorum = datastoreQuorumAfter(scope, { kind: 'removeMachine', machine: machine.name });
-  return quorum.allowed ? undefined : quorum;
+  if (!quorum.allowed) return quorum;
+  const healthyOthers = scope.activeMachines().filter((other) => other.name !== machine.name && other.problems.length === 0);
+  if (healthyOthers.length > 0) return undefined;
+  return {
+    reason: refusalReasons.controlPlaneUnhealthy,
+    message: `no other healthy control plane machine would remain after remediating ${machine.name}`,
+    retryAfterSeconds: retryAfterSeconds.health,
+  };
 }
 
 /**
