@@ -32,6 +32,31 @@ function controllerReference(owner: SecretOwner): V1OwnerReference {
 
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 
+interface ClusterSecretShape {
+  clusterName: string;
+  namespace: string;
+  purpose: SecretPurpose;
+  owner: SecretOwner | undefined;
+  type: string | undefined;
+  data: Record<string, string>;
+}
+
+/** Every cluster secret: `<cluster>-<purpose>`, the cluster-name label, the owner as controller when there is one. */
+function clusterSecret(shape: ClusterSecretShape): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: clusterSecretName(shape.clusterName, shape.purpose),
+      namespace: shape.namespace,
+      labels: { [CLUSTER_NAME_LABEL]: shape.clusterName },
+      ...(shape.owner ? { ownerReferences: [controllerReference(shape.owner)] } : {}),
+    },
+    ...(shape.type ? { type: shape.type } : {}),
+    data: Object.fromEntries(Object.entries(shape.data).map(([key, value]) => [key, base64(value)])),
+  };
+}
+
 export interface CertificateSecretOptions {
   clusterName: string;
   namespace: string;
@@ -43,18 +68,12 @@ export interface CertificateSecretOptions {
 
 /** A generated certificate secret as upstream writes it: keys tls.crt/tls.key, type cluster.x-k8s.io/secret. */
 export function certificateSecret(options: CertificateSecretOptions): V1Secret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: clusterSecretName(options.clusterName, options.purpose),
-      namespace: options.namespace,
-      labels: { [CLUSTER_NAME_LABEL]: options.clusterName },
-      ...(options.owner ? { ownerReferences: [controllerReference(options.owner)] } : {}),
-    },
+  return clusterSecret({
+    ...options,
+    owner: options.owner,
     type: CLUSTER_SECRET_TYPE,
-    data: { [TLS_CERT_KEY]: base64(options.material.certPem), [TLS_KEY_KEY]: base64(options.material.keyPem) },
-  };
+    data: { [TLS_CERT_KEY]: options.material.certPem, [TLS_KEY_KEY]: options.material.keyPem },
+  });
 }
 
 export interface KubeconfigSecretOptions {
@@ -66,17 +85,7 @@ export interface KubeconfigSecretOptions {
 
 /** `<cluster>-kubeconfig`, key `value`; upstream leaves its type unset (Opaque). */
 export function kubeconfigSecret(options: KubeconfigSecretOptions): V1Secret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: clusterSecretName(options.clusterName, 'kubeconfig'),
-      namespace: options.namespace,
-      labels: { [CLUSTER_NAME_LABEL]: options.clusterName },
-      ownerReferences: [controllerReference(options.owner)],
-    },
-    data: { [VALUE_KEY]: base64(options.kubeconfig) },
-  };
+  return clusterSecret({ ...options, purpose: 'kubeconfig', type: undefined, data: { [VALUE_KEY]: options.kubeconfig } });
 }
 
 /** The key under which `<cluster>-token` holds a machine's node token. */
@@ -94,18 +103,7 @@ export interface TokenSecretOptions {
 
 /** `<cluster>-token`: the cluster auth token under `value`; node tokens are added later under nodeTokenKey(machine). */
 export function tokenSecret(options: TokenSecretOptions): V1Secret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: clusterSecretName(options.clusterName, 'token'),
-      namespace: options.namespace,
-      labels: { [CLUSTER_NAME_LABEL]: options.clusterName },
-      ownerReferences: [controllerReference(options.owner)],
-    },
-    type: CLUSTER_SECRET_TYPE,
-    data: { [VALUE_KEY]: base64(options.authToken) },
-  };
+  return clusterSecret({ ...options, purpose: 'token', type: CLUSTER_SECRET_TYPE, data: { [VALUE_KEY]: options.authToken } });
 }
 
 function secretField(secret: V1Secret, key: string): string {
