@@ -7,30 +7,27 @@ import type { TestWorld } from './test-fixtures';
 const voter = (name: string, healthy = true): DatastoreMember => ({ name, role: 'voter', healthy });
 
 describe('projectDatastoreQuorum', () => {
-  // [ case, members, change, kept, voters after, healthy voters after, quorum ]
-  it.each<[string, DatastoreMember[], MemberChange, boolean, number, number, number]>([
-    ['removing one of 3 healthy voters keeps 2 of 2', [voter('a'), voter('b'), voter('c')], { kind: 'remove', member: 'a' }, true, 2, 2, 2],
-    ['removing a healthy voter when another is down loses quorum', [voter('a'), voter('b'), voter('c', false)], { kind: 'remove', member: 'a' }, false, 2, 1, 2],
-    ['removing the unhealthy voter of 3 keeps 2 of 2', [voter('a'), voter('b'), voter('c', false)], { kind: 'remove', member: 'c' }, true, 2, 2, 2],
-    ['removing one of 5 with one down keeps 3 of 4', [voter('a'), voter('b'), voter('c'), voter('d'), voter('e', false)], { kind: 'remove', member: 'a' }, true, 4, 3, 3],
-    ['removing one of 5 with two down loses quorum', [voter('a'), voter('b'), voter('c'), voter('d', false), voter('e', false)], { kind: 'remove', member: 'a' }, false, 4, 2, 3],
-    ['removing the only member leaves nothing', [voter('a')], { kind: 'remove', member: 'a' }, false, 0, 0, 1],
-    ['removing one of 2 keeps 1 of 1', [voter('a'), voter('b')], { kind: 'remove', member: 'b' }, true, 1, 1, 1],
-    ['removing a member that never joined changes nothing', [voter('a'), voter('b'), voter('c')], { kind: 'remove', member: 'x' }, true, 3, 3, 2],
-    ['removing a machine without node changes nothing', [voter('a'), voter('b'), voter('c')], { kind: 'remove', member: undefined }, true, 3, 3, 2],
-    ['adding to 2 healthy counts the newcomer as down and keeps 2 of 3', [voter('a'), voter('b')], { kind: 'add' }, true, 3, 2, 2],
-    ['adding to 1 healthy of 2 loses quorum', [voter('a'), voter('b', false)], { kind: 'add' }, false, 3, 1, 2],
-    ['adding to a single member needs the newcomer', [voter('a')], { kind: 'add' }, false, 2, 1, 2],
+  // [ case, members, change, [kept, voters after, healthy voters after, quorum] ]
+  it.each<[string, DatastoreMember[], MemberChange, [boolean, number, number, number]]>([
+    ['removing one of 3 healthy voters keeps 2 of 2', [voter('a'), voter('b'), voter('c')], { kind: 'remove', member: 'a' }, [true, 2, 2, 2]],
+    ['removing a healthy voter when another is down loses quorum', [voter('a'), voter('b'), voter('c', false)], { kind: 'remove', member: 'a' }, [false, 2, 1, 2]],
+    ['removing the unhealthy voter of 3 keeps 2 of 2', [voter('a'), voter('b'), voter('c', false)], { kind: 'remove', member: 'c' }, [true, 2, 2, 2]],
+    ['removing one of 5 with one down keeps 3 of 4', [voter('a'), voter('b'), voter('c'), voter('d'), voter('e', false)], { kind: 'remove', member: 'a' }, [true, 4, 3, 3]],
+    ['removing one of 5 with two down loses quorum', [voter('a'), voter('b'), voter('c'), voter('d', false), voter('e', false)], { kind: 'remove', member: 'a' }, [false, 4, 2, 3]],
+    ['removing the only member leaves nothing', [voter('a')], { kind: 'remove', member: 'a' }, [false, 0, 0, 1]],
+    ['removing one of 2 keeps 1 of 1', [voter('a'), voter('b')], { kind: 'remove', member: 'b' }, [true, 1, 1, 1]],
+    ['removing a member that never joined changes nothing', [voter('a'), voter('b'), voter('c')], { kind: 'remove', member: 'x' }, [true, 3, 3, 2]],
+    ['removing a machine without node changes nothing', [voter('a'), voter('b'), voter('c')], { kind: 'remove', member: undefined }, [true, 3, 3, 2]],
+    ['adding to 2 healthy counts the newcomer as down and keeps 2 of 3', [voter('a'), voter('b')], { kind: 'add' }, [true, 3, 2, 2]],
+    ['adding to 1 healthy of 2 loses quorum', [voter('a'), voter('b', false)], { kind: 'add' }, [false, 3, 1, 2]],
+    ['adding to a single member needs the newcomer', [voter('a')], { kind: 'add' }, [false, 2, 1, 2]],
     [
       'non-voting dqlite members do not count',
       [voter('a'), voter('b'), voter('c'), { name: 'd', role: 'standby', healthy: true }, { name: 'e', role: 'spare', healthy: true }],
       { kind: 'remove', member: 'a' },
-      true,
-      2,
-      2,
-      2,
+      [true, 2, 2, 2],
     ],
-  ])('%s', (_name, members, change, kept, voters, healthyVoters, quorum) => {
+  ])('%s', (_name, members, change, [kept, voters, healthyVoters, quorum]) => {
     expect(projectDatastoreQuorum('etcd', members, change)).toMatchObject({ kept, voters, healthyVoters, quorum });
   });
 

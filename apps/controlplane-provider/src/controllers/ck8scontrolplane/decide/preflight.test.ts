@@ -43,6 +43,13 @@ describe('preflight', () => {
       null,
     ],
     [
+      'gives a single healthy machine left by a remediation its replacement, as a plain scale up would',
+      { machines: [{ name: 'm1' }], controlPlaneAnnotations: remediating },
+      up,
+      undefined,
+      null,
+    ],
+    [
       'refuses the relaxed scale up without any healthy machine',
       { machines: [{ name: 'm1', nodeReady: false }], controlPlaneAnnotations: remediating },
       up,

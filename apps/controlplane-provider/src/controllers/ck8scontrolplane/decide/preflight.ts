@@ -15,11 +15,13 @@ const describeProblems = (machines: readonly ControlPlaneMachine[]) =>
  * 1. no Machine at all: allowed (initialization has nothing to protect);
  * 2. a Machine is being deleted: wait for it (retry 30 s) — its datastore member and node are leaving;
  * 3. the workload cluster cannot be read: health unknown counts as unhealthy;
- * 4. scale up while a remediation is in progress (the control plane annotation is set) is relaxed, as KCP, so the
- *    replacement of a broken Machine can be created: at least one Machine must be fully healthy, and the datastore
- *    must keep quorum with the new member counted as unhealthy;
- * 5. otherwise every Machine — except the one a scale down removes — must have a node that is Ready and, with a
- *    managed datastore, a healthy voting member (retry 15 s).
+ * 4. every Machine — except the one a scale down removes — has a node that is Ready and, with a managed datastore,
+ *    a healthy voting member: allowed;
+ * 5. otherwise refused (retry 15 s), except for a scale up while a remediation is in progress (the control plane
+ *    annotation is set), relaxed as in KCP so the replacement of a broken Machine can be created: at least one
+ *    Machine must be fully healthy, and the datastore must keep quorum with the new member counted as unhealthy.
+ *    The relaxed rule only widens step 4: a single healthy Machine left by remediating one of two can still be
+ *    given its replacement, as a plain scale up from one Machine would be.
  */
 export function preflight(scope: ControlPlaneScope, operation: PreflightOperation): Verdict {
   if (scope.machines.length === 0) return allowed;
@@ -39,12 +41,12 @@ export function preflight(scope: ControlPlaneScope, operation: PreflightOperatio
       retryAfterSeconds.health,
     );
   }
-  if (operation.kind === 'scaleUp' && scope.controlPlane.metadata?.annotations?.[annotations.remediationInProgress] !== undefined) {
-    return preflightWhileRemediating(scope);
-  }
   const excluded = operation.kind === 'scaleDown' ? operation.machine : undefined;
   const unhealthy = scope.machinesWithProblems().filter((machine) => machine.name !== excluded);
   if (unhealthy.length === 0) return allowed;
+  if (operation.kind === 'scaleUp' && scope.controlPlane.metadata?.annotations?.[annotations.remediationInProgress] !== undefined) {
+    return preflightWhileRemediating(scope);
+  }
   return refuse(
     refusalReasons.controlPlaneUnhealthy,
     `control plane not healthy, waiting before ${operation.kind === 'scaleUp' ? 'adding' : 'removing'} a machine: ${describeProblems(unhealthy)}`,
