@@ -1,3 +1,5 @@
+import { Waiting } from '../dependencies';
+import { releasesInitLock } from './init';
 import { judgeLock, parseLockInformation } from './init-lock';
 
 describe('parseLockInformation', () => {
@@ -21,5 +23,15 @@ describe('judgeLock', () => {
     ['an unreadable lock is stale', undefined, false, 'stale'],
   ] as const)('%s', (_name, holder, holderExists, expected) => {
     expect(judgeLock(holder, 'cp-0', holderExists)).toBe(expected);
+  });
+});
+
+describe('releasesInitLock', () => {
+  it.each([
+    ['a spec that cannot be bootstrapped', new Waiting('DataSecretGenerationFailed', 'bad channel'), true],
+    ['waiting for the cluster token', new Waiting('WaitingForControlPlaneAvailable', 'no token'), false],
+    ['an API error', new Error('connection refused'), false],
+  ])('%s → %s', (_name, error, expected) => {
+    expect(releasesInitLock(error)).toBe(expected);
   });
 });

@@ -13,9 +13,19 @@ import { clusterTokens, ensureNodeToken } from './token';
 const LOCK_RETRY_MS = 15_000;
 
 /**
+ * Whether a failure means this machine cannot initialise the cluster as specified, so another control plane machine
+ * should have the lock. Anything else (a missing token, an API error) is retried while holding it: releasing then
+ * would let another machine initialise while this one's reconcile, possibly still running in another replica,
+ * succeeds — two clusters.
+ */
+export function releasesInitLock(error: unknown): boolean {
+  return error instanceof Waiting && error.reason === ck8sConfigReasons.dataSecretGenerationFailed;
+}
+
+/**
  * Bootstraps the first control plane node, holding the init lock so that no other machine does the same. The lock
- * stays taken after success (until the cluster reports its control plane initialised) and is released on failure so
- * that another control plane machine can try.
+ * stays taken after success (until the cluster reports its control plane initialised) and is released when this
+ * machine's spec cannot be bootstrapped, so that another control plane machine can try.
  */
 export async function initControlPlane(deps: ReconcileDependencies, scope: Scope, observations: Observations): Promise<void> {
   const lock = new InitLock(deps.client, deps.rest);
@@ -50,7 +60,7 @@ export async function initControlPlane(deps: ReconcileDependencies, scope: Scope
       };
     });
   } catch (error) {
-    await lock.release(scope.cluster);
+    if (releasesInitLock(error)) await lock.release(scope.cluster);
     throw error;
   }
 }
