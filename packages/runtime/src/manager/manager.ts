@@ -188,9 +188,10 @@ export class Manager {
       if (!(await this.elector.acquire(signal))) return;
     }
     if (signal.aborted) return;
-    for (const controller of this.controllers) controller.start();
     this.controllersRunning = true;
+    // Waiters hear about leadership before the first reconcile can run.
     for (const resolve of this.leadershipWaiters.splice(0)) resolve();
+    for (const controller of this.controllers) controller.start();
     if (this.elector && !(await this.elector.holdUntil(signal))) {
       // As controller-runtime: a replica that lost its lease must stop reconciling at once and exit.
       this.controllersRunning = false;

@@ -1,4 +1,5 @@
-import { compare } from 'fast-json-patch';
+// fast-json-patch is CommonJS whose named exports Node cannot detect, so use its default export.
+import jsonPatch from 'fast-json-patch';
 import type { StatusBody } from '../client/errors';
 import type { KubeObject } from '../objects';
 import { type FieldError, invalidStatus } from './field-errors';
@@ -57,7 +58,7 @@ export function denied(uid: string, code: number, message: string, reason = code
 
 /** A JSON patch (RFC 6902), base64 encoded, that turns the object as received into the defaulted one. */
 export function patchResponse(uid: string, original: KubeObject, defaulted: KubeObject): AdmissionResponse {
-  const operations = compare(original, defaulted);
+  const operations = jsonPatch.compare(original, defaulted);
   if (operations.length === 0) return allowed(uid);
   return { uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(operations)).toString('base64') };
 }
