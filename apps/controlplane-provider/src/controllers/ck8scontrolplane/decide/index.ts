@@ -8,7 +8,7 @@ export { formatRemediationData, parseRemediationData, remediationDataIn } from '
 export type { ParsedRemediationData, RemediationData } from './remediation-data';
 export { maxSurgeOf, planRollout } from './rollout';
 export type { MaxSurge, RolloutStep } from './rollout';
-export { decideScaleDown, decideScaleUp } from './scale';
+export { decideScaleDown, decideScaleUp, pendingRemediation } from './scale';
 export type { ScaleDown, ScaleUp, Wait } from './scale';
 export { preflight } from './preflight';
 export type { PreflightOperation } from './preflight';

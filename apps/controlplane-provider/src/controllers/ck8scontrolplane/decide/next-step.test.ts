@@ -113,13 +113,17 @@ describe('decideNextStep', () => {
   });
 });
 
+/** failsToInitialize: every machine created fails to bring up its node and the MachineHealthCheck flags it. */
+type SimulatedWorld = TestWorld & { failsToInitialize?: boolean };
+
 /**
  * Drives decideNextStep to a steady state the way the phases and Cluster API would: a created machine comes up
  * healthy and up to date, a scaled-down machine is removed, a remediated machine is deleted with the
- * remediation-in-progress annotation set, and deletions finish once nothing else is to be done. Records the number
- * of healthy, non-deleting machines after each step.
+ * remediation-in-progress annotation set, and deletions finish once nothing else is to be done. Stops at a steady
+ * state or at a wait nothing in the simulation resolves. Records the number of healthy, non-deleting machines after
+ * each step.
  */
-function converge(start: TestWorld): { steps: string[]; healthy: number[]; world: TestWorld } {
+function converge(start: SimulatedWorld): { steps: string[]; healthy: number[]; world: SimulatedWorld } {
   let world = start;
   const steps: string[] = [];
   const healthy: number[] = [];
@@ -129,10 +133,7 @@ function converge(start: TestWorld): { steps: string[]; healthy: number[]; world
     steps.push(describeStep(step));
     const settled = { ...world, machines: world.machines.filter((machine) => !machine.deleting) };
     if (action.kind === 'steady' || action.kind === 'wait') {
-      if (settled.machines.length === world.machines.length) {
-        if (action.kind === 'wait') throw new Error(`stuck: ${action.reason}: ${action.message}`);
-        return { steps, healthy, world };
-      }
+      if (settled.machines.length === world.machines.length) return { steps, healthy, world };
       world = settled;
       continue;
     }
@@ -149,12 +150,17 @@ function converge(start: TestWorld): { steps: string[]; healthy: number[]; world
       const created: TestMachine = {
         name: `new${round}`,
         ageMinutes: 100 - round,
-        ...(action.kind === 'scaleUp' && action.remediationFor
-          ? { annotations: { [annotations.remediationFor]: formatRemediationData(action.remediationFor) } }
-          : {}),
-        ...(action.kind === 'initialize' || action.kind === 'scaleUp' ? { failureDomain: action.failureDomain } : {}),
+        ...(action.remediationFor ? { annotations: { [annotations.remediationFor]: formatRemediationData(action.remediationFor) } } : {}),
+        ...(action.failureDomain ? { failureDomain: action.failureDomain } : {}),
+        ...(world.failsToInitialize ? { node: false, ...flagged } : {}),
       };
-      world = { ...world, initialized: true, workloadUnreachable: undefined, controlPlaneAnnotations: rest, machines: [...world.machines, created] };
+      const comesUp = !world.failsToInitialize;
+      world = {
+        ...world,
+        ...(comesUp ? { initialized: true, workloadUnreachable: undefined } : {}),
+        controlPlaneAnnotations: rest,
+        machines: [...world.machines, created],
+      };
     }
     const scope = scopeOf(world);
     healthy.push(scope.activeMachines().filter((machine) => machine.problems.length === 0).length);
@@ -163,6 +169,12 @@ function converge(start: TestWorld): { steps: string[]; healthy: number[]; world
 }
 
 describe('decideNextStep, driven to a steady state', () => {
+  const outdatedOnePerFailureDomain: TestWorld = {
+    replicas: 3,
+    failureDomains: ['fd-a', 'fd-b', 'fd-c'],
+    machines: ['fd-a', 'fd-b', 'fd-c'].map((failureDomain, index) => ({ name: `m${index + 1}`, version: old, failureDomain })),
+  };
+
   // [ behaviour, world, fewest healthy machines allowed at any point ]
   it.each<[string, TestWorld, number]>([
     ['a rolling upgrade of 3 with maxSurge 1 never has fewer than 3 healthy machines', { replicas: 3, machines: outdated(3) }, 3],
@@ -171,35 +183,20 @@ describe('decideNextStep, driven to a steady state', () => {
     ['an upgrade of a 1-replica cluster keeps its machine until the new one is up', { replicas: 1, machines: outdated(1) }, 1],
     [
       'an upgrade spread over failure domains',
-      {
-        replicas: 3,
-        failureDomains: ['fd-a', 'fd-b', 'fd-c'],
-        machines: [
-          { name: 'm1', version: old, failureDomain: 'fd-a' },
-          { name: 'm2', version: old, failureDomain: 'fd-b' },
-          { name: 'm3', version: old, failureDomain: 'fd-c' },
-        ],
-      },
+      outdatedOnePerFailureDomain,
       3,
     ],
   ])('%s', (_name, world, fewest) => {
     const result = converge(world);
     const scope = scopeOf(result.world);
+    expect(result.steps.at(-1)).toBe('none: steady');
     expect(Math.min(...result.healthy)).toBeGreaterThanOrEqual(fewest);
     expect(scope.machines).toHaveLength(world.replicas ?? 3);
     expect(scope.machinesNeedingRollout()).toEqual([]);
   });
 
   it('keeps one machine per failure domain after an upgrade', () => {
-    const result = converge({
-      replicas: 3,
-      failureDomains: ['fd-a', 'fd-b', 'fd-c'],
-      machines: [
-        { name: 'm1', version: old, failureDomain: 'fd-a' },
-        { name: 'm2', version: old, failureDomain: 'fd-b' },
-        { name: 'm3', version: old, failureDomain: 'fd-c' },
-      ],
-    });
+    const result = converge(outdatedOnePerFailureDomain);
     expect(scopeOf(result.world).machines.map((machine) => machine.failureDomain).sort()).toEqual(['fd-a', 'fd-b', 'fd-c']);
   });
 
@@ -211,6 +208,28 @@ describe('decideNextStep, driven to a steady state', () => {
   it('scales 5 down to 3 oldest first and stops', () => {
     const result = converge({ replicas: 3, machines: healthyMachines(5) });
     expect(result.steps).toEqual(['scaleDown: scaleDown m1', 'scaleDown: scaleDown m2', 'none: steady']);
+  });
+
+  it('retries a failed first initialization up to maxRetry, then leaves the machine for a human', () => {
+    const result = converge({
+      replicas: 3,
+      initialized: false,
+      workloadUnreachable: 'no API server',
+      failsToInitialize: true,
+      remediationStrategy: { maxRetry: 1 },
+      machines: [{ name: 'm1', node: false, ...flagged }],
+    });
+    expect(result.steps).toEqual([
+      'remediation: remediate m1',
+      'initialization: wait WaitingForControlPlaneInitialization',
+      'initialization: initialize',
+      'remediation: remediate new3',
+      'initialization: wait WaitingForControlPlaneInitialization',
+      'initialization: initialize',
+      'initialization: wait WaitingForControlPlaneInitialization',
+    ]);
+    const step = decideNextStep(scopeOf(result.world));
+    expect(step.remediation.action).toMatchObject({ kind: 'deferred', reason: 'RemediationMaxRetryReached' });
   });
 
   it('remediates a broken machine, waits for its deletion, then creates its replacement marked remediation-for', () => {

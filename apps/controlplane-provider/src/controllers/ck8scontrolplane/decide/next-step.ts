@@ -7,7 +7,7 @@ import { planRemediation } from './remediation';
 import type { RemediationData } from './remediation-data';
 import type { RemediationPlan } from './remediation';
 import { maxSurgeOf, planRollout } from './rollout';
-import { decideScaleDown, decideScaleUp, waitFor } from './scale';
+import { decideScaleDown, decideScaleUp, pendingRemediation, waitFor } from './scale';
 import type { ScaleDown, ScaleUp, Wait } from './scale';
 import { refusalReasons, retryAfterSeconds } from './verdict';
 
@@ -15,7 +15,13 @@ export type ReconcilePhase = 'remediation' | 'initialization' | 'rollout' | 'sca
 
 export type NextAction =
   | { kind: 'remediate'; machine: string; data: RemediationData; why: readonly string[] }
-  | { kind: 'initialize'; failureDomain: string | undefined; why: readonly string[] }
+  | {
+      kind: 'initialize';
+      failureDomain: string | undefined;
+      /** Set when the first Machine replaces a remediated one (a failed first initialization). */
+      remediationFor: RemediationData | undefined;
+      why: readonly string[];
+    }
   | ScaleUp
   | ScaleDown
   | Wait
@@ -52,6 +58,7 @@ export function decideNextStep(scope: ControlPlaneScope): NextStep {
     return step('initialization', {
       kind: 'initialize',
       failureDomain: placement.failureDomain,
+      remediationFor: pendingRemediation(scope),
       why: ['no control plane machine exists', placement.why],
     });
   }
@@ -102,8 +109,8 @@ function evenReplicasRefusal(scope: ControlPlaneScope): Wait | undefined {
   return waitFor({
     reason: refusalReasons.evenReplicas,
     message:
-      `spec.replicas ${scope.desiredReplicas} is even: a ${scope.datastoreKind()} datastore of ${scope.desiredReplicas} ` +
-      `members tolerates no more failures than ${scope.desiredReplicas - 1}; set an odd number of replicas ` +
+      `spec.replicas ${scope.desiredReplicas} is even: ${scope.datastoreKind()} with ${scope.desiredReplicas} members ` +
+      `survives no more member failures than with ${scope.desiredReplicas - 1}; set an odd number of replicas ` +
       `(${count} machines exist)`,
     retryAfterSeconds: retryAfterSeconds.configuration,
   });

@@ -39,13 +39,17 @@ export function decideScaleUp(scope: ControlPlaneScope, why: string): ScaleUp | 
   const verdict = preflight(scope, { kind: 'scaleUp' });
   if (!verdict.allowed) return waitFor(verdict);
   const placement = failureDomainForScaleUp(scope);
+  return { kind: 'scaleUp', failureDomain: placement.failureDomain, remediationFor: pendingRemediation(scope), why: [why, placement.why] };
+}
+
+/**
+ * The remediation a new Machine replaces: the valid remediation-in-progress annotation of the control plane. The
+ * new Machine records it as remediation-for, which is how retries (maxRetry) are counted, also for a first
+ * Machine that failed to initialize.
+ */
+export function pendingRemediation(scope: ControlPlaneScope): RemediationData | undefined {
   const parsed = remediationDataIn(scope.controlPlane.metadata?.annotations, annotations.remediationInProgress);
-  return {
-    kind: 'scaleUp',
-    failureDomain: placement.failureDomain,
-    remediationFor: parsed?.ok ? parsed.data : undefined,
-    why: [why, placement.why],
-  };
+  return parsed?.ok ? parsed.data : undefined;
 }
 
 /**
