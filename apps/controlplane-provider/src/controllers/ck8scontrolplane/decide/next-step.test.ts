@@ -205,6 +205,18 @@ describe('decideNextStep, driven to a steady state', () => {
     expect(result.steps).toEqual(['initialization: initialize', 'scaleUp: scaleUp', 'scaleUp: scaleUp', 'none: steady']);
   });
 
+  it('scales 1 → 3 → 5 → 3 → 1 one machine at a time, keeping quorum on the way down', () => {
+    let world: SimulatedWorld = { replicas: 1, machines: healthyMachines(1) };
+    const sizes: number[] = [];
+    for (const replicas of [3, 5, 3, 1]) {
+      const result = converge({ ...world, replicas });
+      expect(result.steps.at(-1)).toBe('none: steady');
+      world = result.world;
+      sizes.push(scopeOf(world).machines.length);
+    }
+    expect(sizes).toEqual([3, 5, 3, 1]);
+  });
+
   it('scales 5 down to 3 oldest first and stops', () => {
     const result = converge({ replicas: 3, machines: healthyMachines(5) });
     expect(result.steps).toEqual(['scaleDown: scaleDown m1', 'scaleDown: scaleDown m2', 'none: steady']);

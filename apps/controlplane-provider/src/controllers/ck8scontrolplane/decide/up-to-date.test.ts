@@ -22,6 +22,19 @@ describe('machineUpToDate', () => {
     ['a CK8sConfig carrying the CRD default snapstoreProxyScheme', {}, { config: { ...spec, snapstoreProxyScheme: 'http' } }],
     ['a CK8sConfig with empty lists and maps where the spec has none', {}, { config: { ...spec, bootCommands: [], extraContainerdArgs: {} } }],
     ['a missing CK8sConfig (being created or deleted)', {}, { config: null }],
+    [
+      'differences only the first node reads (init settings, cloud provider, taints, datastore)',
+      {},
+      {
+        config: {
+          ...spec,
+          bootstrapConfig: { content: 'cluster-config: {}' },
+          initConfig: { enableDefaultIngress: false },
+          controlPlane: { ...spec.controlPlane, cloudProvider: 'external', nodeTaints: ['a=b:NoSchedule'], datastoreType: 'etcd', etcdPort: 12379, etcdPeerPort: 12380 },
+        },
+      },
+    ],
+    ['a difference in worker-only settings', {}, { config: { ...spec, ExtraK8sAPIServerProxyArgs: { '--x': 'y' } } }],
     ['an infrastructure machine without cloned-from annotations', {}, { clonedFrom: null }],
     ['a machine created after rolloutAfter', { rolloutAfter: minutesAgo(30) }, { ageMinutes: 10 }],
     ['a rolloutAfter still in the future', { rolloutAfter: new Date(now.getTime() + 60_000).toISOString() }, { ageMinutes: 600 }],
@@ -39,6 +52,7 @@ describe('machineUpToDate', () => {
       'BootstrapConfigChanged',
       /at controlPlane\.extraSANs$/,
     ],
+    ['a new k8sd port, which joining nodes listen on', {}, { config: { ...spec, controlPlane: { ...spec.controlPlane, microclusterPort: 3380 } } }, 'BootstrapConfigChanged', /at controlPlane\.microclusterPort$/],
     ['a removed kubelet argument', {}, { config: { ...spec, extraKubeletArgs: {} } }, 'BootstrapConfigChanged', /extraKubeletArgs\.--max-pods/],
     [
       'another infrastructure template',

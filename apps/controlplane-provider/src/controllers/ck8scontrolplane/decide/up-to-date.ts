@@ -48,8 +48,9 @@ export interface MachineParts {
  * A Machine needs a rollout for each of these, all reported together:
  * 1. `spec.rolloutAfter` has passed and the Machine was created before it;
  * 2. its `spec.version` differs from the control plane's (a leading `v` is ignored on both sides);
- * 3. its CK8sConfig spec differs from `spec.spec` — `version` is ignored (the bootstrap provider fills it from the
- *    Machine), missing/`{}`/`[]` are alike, and CRD defaults count as set on both sides;
+ * 3. its CK8sConfig spec differs from `spec.spec` in what a joining control plane node reads (see comparableSpec;
+ *    `version` is ignored as the bootstrap provider fills it from the Machine), missing/`{}`/`[]` being alike and
+ *    CRD defaults counting as set on both sides;
  * 4. its infrastructure machine was cloned from another template than `machineTemplate.infrastructureTemplate`
  *    (the `cloned-from-name` / `cloned-from-groupkind` annotations).
  *
@@ -93,9 +94,31 @@ function configReason(desired: DesiredMachineState, config: CK8sConfig | undefin
   return { code: 'BootstrapConfigChanged', message: `CK8sConfig differs from spec.spec at ${fields.join(', ')}` };
 }
 
+/**
+ * The parts of a CK8sConfig spec a new control plane Machine is built from. Any Machine a rollout creates joins an
+ * existing cluster, so settings only the first node reads (bootstrapConfig, initConfig, the cloud provider, taints
+ * and datastore settings of the init configuration) and worker-only settings cannot change it; a difference there
+ * would replace every Machine for nothing. The version comes from the Machine.
+ */
 function comparableSpec(spec: CK8sConfigSpec): Record<string, unknown> {
-  const { version: _ignoredVersion, ...rest } = defaultCK8sConfigSpec(spec);
-  return rest;
+  const {
+    version: _version,
+    bootstrapConfig: _bootstrapConfig,
+    initConfig: _initConfig,
+    ExtraK8sAPIServerProxyArgs: _workerOnly,
+    controlPlane,
+    ...rest
+  } = defaultCK8sConfigSpec(spec);
+  const {
+    cloudProvider: _cloudProvider,
+    nodeTaints: _nodeTaints,
+    datastoreType: _datastoreType,
+    datastoreServersSecretRef: _datastoreServers,
+    etcdPort: _etcdPort,
+    etcdPeerPort: _etcdPeerPort,
+    ...joinSettings
+  } = controlPlane ?? {};
+  return { ...rest, controlPlane: joinSettings };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
