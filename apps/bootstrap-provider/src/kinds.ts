@@ -26,6 +26,10 @@ export interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
 }
 
+export interface Lease extends KubeObject {
+  spec?: { holderIdentity?: string };
+}
+
 export const kinds = {
   config: kindRef<CK8sConfigObject>(bootstrapApiVersion, 'CK8sConfig'),
   configTemplate: kindRef<CK8sConfigTemplateObject>(bootstrapApiVersion, 'CK8sConfigTemplate'),
@@ -34,6 +38,7 @@ export const kinds = {
   machinePool: kindRef<MachinePoolObject>(clusterApiVersion, 'MachinePool'),
   secret: kindRef<Secret>('v1', 'Secret'),
   configMap: kindRef<ConfigMap>('v1', 'ConfigMap'),
+  lease: kindRef<Lease>('coordination.k8s.io/v1', 'Lease'),
 } as const;
 
 export function secretText(secret: Secret | undefined, key: string): string | undefined {

@@ -1,0 +1,109 @@
+// The bundled dist/main.js as the container runs it: one process, real flags, against the shared environment.
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createTestNamespace, freeLoopbackPort, ManagedProcess, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
+import { kinds } from './kinds';
+import { ClusterFixture, installAllCrds, testClient, WorkloadCluster } from './test-support/int-env';
+import { registerProviderWebhooks, removeProviderWebhooks, servingCertificateDir } from './test-support/webhooks';
+
+const run = promisify(execFile);
+const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const env = sharedEnvironment();
+const kubeConfig = env.kubeConfig();
+const client = testClient(kubeConfig);
+const folder = mkdtempSync(join(tmpdir(), 'cabpck-bundle-'));
+let namespace: string;
+let provider: ManagedProcess;
+let workload: WorkloadCluster;
+let webhookConfigurations = '';
+let ports: { health: number; metrics: number; webhook: number };
+
+beforeAll(async () => {
+  const bundled = join(folder, 'main.js');
+  // The same script the Dockerfile runs.
+  await run(process.execPath, [join(appRoot, 'scripts', 'bundle.mjs'), bundled]);
+  const [created, started, certificates] = await Promise.all([
+    createTestNamespace(kubeConfig, 'cabpck-bundle'),
+    WorkloadCluster.start(),
+    servingCertificateDir(),
+    installAllCrds(kubeConfig),
+  ]);
+  namespace = created;
+  workload = started;
+  ports = { health: await freeLoopbackPort(), metrics: await freeLoopbackPort(), webhook: await freeLoopbackPort() };
+  provider = new ManagedProcess({
+    name: 'bootstrap-provider',
+    command: process.execPath,
+    args: [
+      bundled,
+      `--kubeconfig=${env.kubeconfigPath}`,
+      `--namespace=${namespace}`,
+      `--health-probe-bind-address=127.0.0.1:${ports.health}`,
+      `--metrics-bind-address=127.0.0.1:${ports.metrics}`,
+      '--metrics-insecure',
+      `--webhook-port=${ports.webhook}`,
+      `--webhook-cert-dir=${certificates.dir}`,
+      '--webhook-cert-mode=cert-manager',
+      '--leader-elect',
+      '--leader-election-id=cabpck-bundle-test',
+      '--k8sd-route=direct',
+      '--k8sd-dial-timeout-duration=10s',
+      '--log-level=info',
+    ],
+    env: { ...process.env, POD_NAMESPACE: 'default' },
+    logFile: join(folder, 'provider.log'),
+  });
+  provider.start();
+  await waitFor(
+    'the bundled provider to become ready',
+    async () => {
+      if (!provider.isRunning()) throw new Error(`the provider exited:\n${provider.logTail()}`);
+      return (await fetch(`http://127.0.0.1:${ports.health}/readyz`)).ok ? true : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, explain: () => provider.logTail() },
+  );
+  webhookConfigurations = await registerProviderWebhooks(kubeConfig, namespace, `https://127.0.0.1:${ports.webhook}`, certificates.caPem);
+}, 180_000);
+
+afterAll(async () => {
+  if (webhookConfigurations) await removeProviderWebhooks(client, webhookConfigurations);
+  await provider?.stop();
+  await workload?.stop();
+});
+
+describe('the bundled provider process', () => {
+  it('bootstraps an init node and a worker through its controller, and serves webhooks and metrics', async () => {
+    await expect(
+      client.create({ apiVersion: 'bootstrap.cluster.x-k8s.io/v1beta2', kind: 'CK8sConfig', metadata: { name: 'bad', namespace }, spec: { version: 'latest' } }),
+    ).rejects.toThrow('spec.version: Invalid value: "latest"');
+
+    const fixture = new ClusterFixture(client, namespace, 'bundled');
+    await fixture.create();
+    await fixture.createTokenSecret();
+    await fixture.provisionInfrastructure();
+    const spec = { controlPlane: { microclusterPort: workload.port } };
+    await fixture.createMachine('bundled-cp-0', { controlPlane: true, spec });
+    await fixture.createMachine('bundled-worker-0', { controlPlane: false, spec });
+    await fixture.waitForData('bundled-cp-0', 30_000);
+
+    await workload.bootstrapFirstNode('bundled', fixture.authToken, 'bundled-cp-0', (await fixture.nodeToken('bundled-cp-0')) ?? '');
+    await fixture.initializeControlPlane(workload.kubeconfigText());
+    await fixture.waitForData('bundled-worker-0', 30_000);
+    expect((await fixture.config('bundled-worker-0')).status).toMatchObject({ ready: true, initialization: { dataSecretCreated: true } });
+
+    const lease = await client.get(kinds.lease, { namespace: 'default', name: 'cabpck-bundle-test' });
+    expect(lease.spec?.holderIdentity).toBeTruthy();
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
+    expect(metrics).toMatch(/controller_runtime_reconcile_total\{controller="ck8sconfig",result="success"\} [1-9]/);
+  });
+
+  it('drains and exits on SIGTERM', async () => {
+    await provider.stop('SIGTERM');
+    expect(provider.isRunning()).toBe(false);
+    expect(provider.logTail(5)).toContain('manager stopped');
+  });
+});
