@@ -6,6 +6,7 @@ import { annotations } from '@capi-ck8s/api';
 import type { ControlPlaneScope } from '../scope';
 import { projectDatastoreQuorum } from './datastore-quorum';
 import { decideNextStep } from './next-step';
+import type { NextStep } from './next-step';
 import { formatRemediationData } from './remediation-data';
 import { minutesAgo, scopeOf } from './test-fixtures';
 import type { MemberState, TestMachine, TestWorld } from './test-fixtures';
@@ -83,77 +84,64 @@ function keepsQuorumWithout(scope: ControlPlaneScope, machineName: string): bool
 const healthy = (scope: ControlPlaneScope, except?: string) =>
   scope.activeMachines().filter((machine) => machine.name !== except && machine.problems.length === 0);
 
+/** Runs `check` on the next step of many random control planes. */
+function forEveryStep(check: (scope: ControlPlaneScope, step: NextStep) => void, numRuns = 3000): void {
+  fc.assert(
+    fc.property(world, (drawn) => {
+      const scope = scopeOf(drawn);
+      check(scope, decideNextStep(scope));
+    }),
+    { numRuns },
+  );
+}
+
 describe('decideNextStep safety', () => {
   it('never removes a machine when the datastore would lose quorum, or beside another unhealthy one', () => {
-    fc.assert(
-      fc.property(world, (drawn) => {
-        const scope = scopeOf(drawn);
-        const action = decideNextStep(scope).action;
-        if (action.kind !== 'scaleDown') return;
-        expect(scope.hasDeletingMachine()).toBe(false);
-        expect(keepsQuorumWithout(scope, action.machine)).toBe(true);
-        expect(scope.machinesWithProblems().filter((machine) => machine.name !== action.machine)).toEqual([]);
-      }),
-      { numRuns: 3000 },
-    );
+    forEveryStep((scope, { action }) => {
+      if (action.kind !== 'scaleDown') return;
+      expect(scope.hasDeletingMachine()).toBe(false);
+      expect(keepsQuorumWithout(scope, action.machine)).toBe(true);
+      expect(scope.machinesWithProblems().filter((machine) => machine.name !== action.machine)).toEqual([]);
+    });
   });
 
   it('never remediates an initialized control plane unsafely', () => {
-    fc.assert(
-      fc.property(world, (drawn) => {
-        const scope = scopeOf(drawn);
-        const action = decideNextStep(scope).action;
-        if (action.kind !== 'remediate' || !scope.initialized) return;
-        expect(scope.machines.length).toBeGreaterThan(1);
-        expect(scope.hasDeletingMachine()).toBe(false);
-        expect(healthy(scope, action.machine).length).toBeGreaterThan(0);
-        expect(keepsQuorumWithout(scope, action.machine)).toBe(true);
-      }),
-      { numRuns: 3000 },
-    );
+    forEveryStep((scope, { action }) => {
+      if (action.kind !== 'remediate' || !scope.initialized) return;
+      expect(scope.machines.length).toBeGreaterThan(1);
+      expect(scope.hasDeletingMachine()).toBe(false);
+      expect(healthy(scope, action.machine).length).toBeGreaterThan(0);
+      expect(keepsQuorumWithout(scope, action.machine)).toBe(true);
+    });
   });
 
   it('never adds a machine beside an unhealthy one, unless it replaces a remediated machine safely', () => {
-    fc.assert(
-      fc.property(world, (drawn) => {
-        const scope = scopeOf(drawn);
-        const action = decideNextStep(scope).action;
-        if (action.kind !== 'scaleUp') return;
-        expect(scope.initialized).toBe(true);
-        expect(scope.hasDeletingMachine()).toBe(false);
-        if (scope.machinesWithProblems().length === 0) return;
-        expect(action.remediationFor).toBeDefined();
-        expect(healthy(scope).length).toBeGreaterThan(0);
-      }),
-      { numRuns: 3000 },
-    );
+    forEveryStep((scope, { action }) => {
+      if (action.kind !== 'scaleUp') return;
+      expect(scope.initialized).toBe(true);
+      expect(scope.hasDeletingMachine()).toBe(false);
+      if (scope.machinesWithProblems().length === 0) return;
+      expect(action.remediationFor).toBeDefined();
+      expect(healthy(scope).length).toBeGreaterThan(0);
+    });
   });
 
   it('places new machines only in the control plane failure domains of the Cluster', () => {
-    fc.assert(
-      fc.property(world, (drawn) => {
-        const scope = scopeOf(drawn);
-        const action = decideNextStep(scope).action;
-        if (action.kind !== 'scaleUp' && action.kind !== 'initialize') return;
-        if (scope.failureDomains.length === 0) expect(action.failureDomain).toBeUndefined();
-        else expect(scope.failureDomains).toContain(action.failureDomain);
-      }),
-      { numRuns: 2000 },
-    );
+    forEveryStep((scope, { action }) => {
+      if (action.kind !== 'scaleUp' && action.kind !== 'initialize') return;
+      if (scope.failureDomains.length === 0) expect(action.failureDomain).toBeUndefined();
+      else expect(scope.failureDomains).toContain(action.failureDomain);
+    }, 2000);
   });
 
   it('explains every wait with a reason and a message', () => {
-    fc.assert(
-      fc.property(world, (drawn) => {
-        const step = decideNextStep(scopeOf(drawn));
-        for (const outcome of [step.action, step.remediation.action]) {
-          if (outcome.kind !== 'wait' && outcome.kind !== 'deferred') continue;
-          expect(outcome.reason).toMatch(/^[A-Z][A-Za-z]+$/);
-          expect(outcome.message.length).toBeGreaterThan(10);
-          expect(outcome.retryAfterSeconds).toBeGreaterThan(0);
-        }
-      }),
-      { numRuns: 2000 },
-    );
+    forEveryStep((_scope, step) => {
+      for (const outcome of [step.action, step.remediation.action]) {
+        if (outcome.kind !== 'wait' && outcome.kind !== 'deferred') continue;
+        expect(outcome.reason).toMatch(/^[A-Z][A-Za-z]+$/);
+        expect(outcome.message.length).toBeGreaterThan(10);
+        expect(outcome.retryAfterSeconds).toBeGreaterThan(0);
+      }
+    }, 2000);
   });
 });
