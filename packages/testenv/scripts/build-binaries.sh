@@ -34,25 +34,28 @@ build() {
   log "building $binary $version (first run on this machine; this takes minutes)"
   local started=$SECONDS
   OUT="$out" "$@"
-  if [ -n "$expect" ] && ! "$out/$binary" $version_args 2>&1 | grep -qF -- "$expect"; then
-    log "built $binary does not report '$expect'"; "$out/$binary" $version_args >&2 || true; exit 1
+  if [ -n "$expect" ] && ! reports_version "$out/$binary" "$expect" "$version_args"; then
+    log "built $binary does not report '$expect' for '$version_args'"; exit 1
   fi
   printf '%s\n' "$version" > "$stamp"
   log "built $binary $version in $((SECONDS - started))s -> $out/$binary"
 }
 
+# usage: reports_version BINARY EXPECTED_TEXT VERSION_ARGS [STAMP VERSION]
 reports_version() {
-  local binary=$1 expect=$2 version_args=$3 stamp=$4 version=$5 output
+  local binary=$1 expect=$2 output
+  local -a version_args
+  read -ra version_args <<<"$3"
   if [ -z "$expect" ]; then
-    [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]
+    [ "$(cat "${4:-}" 2>/dev/null)" = "${5:-}" ]
     return
   fi
-  output=$("$binary" $version_args 2>&1) || return 1
+  output=$("$binary" "${version_args[@]}" 2>&1) || return 1
   grep -qF -- "$expect" <<<"$output"
 }
 
 k8s_ldflags() {
-  local minor commit date flags="-s -w"
+  local minor date flags="-s -w"
   minor=$(echo "$K8S_VERSION" | cut -d. -f2)
   date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
