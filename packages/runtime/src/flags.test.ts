@@ -2,7 +2,7 @@ import { DEFAULT_FLAGS, parseBindAddress, parseDuration, parseManagerFlags } fro
 
 describe('manager flags', () => {
   it('defaults like CAPI providers', () => {
-    expect(parseManagerFlags([])).toEqual(DEFAULT_FLAGS);
+    expect(parseManagerFlags([])).toEqual({ ...DEFAULT_FLAGS, extra: {} });
   });
 
   it('parses every shared flag', () => {
@@ -30,7 +30,14 @@ describe('manager flags', () => {
       syncPeriodMs: 5_400_000,
       concurrency: 3,
       logLevel: 'debug',
+      extra: {},
     });
+  });
+
+  it('returns a provider\'s own flags separately', () => {
+    const parsed = parseManagerFlags(['--concurrency=2', '--token-ttl=15m'], { extraOptions: { 'token-ttl': { type: 'string' } } });
+    expect(parsed.concurrency).toBe(2);
+    expect(parsed.extra).toEqual({ 'token-ttl': '15m' });
   });
 
   it.each([

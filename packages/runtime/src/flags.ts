@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from './logging';
 
 /** The command-line conventions CAPI providers share. */
@@ -57,13 +57,23 @@ function positiveInteger(flag: string, text: string): number {
   return value;
 }
 
-/** Parses the shared flags; unknown flags are an error so that typos do not go unnoticed. */
-export function parseManagerFlags(argv: readonly string[], defaults: ManagerFlags = DEFAULT_FLAGS): ManagerFlags {
+export interface FlagParsingOptions {
+  defaults?: ManagerFlags;
+  /** A provider's own flags, returned in `extra`; anything else unknown is an error so that typos are noticed. */
+  extraOptions?: ParseArgsOptionsConfig;
+}
+
+/** Parses the shared flags (and a provider's own, into `extra`). */
+export function parseManagerFlags(
+  argv: readonly string[],
+  { defaults = DEFAULT_FLAGS, extraOptions = {} }: FlagParsingOptions = {},
+): ManagerFlags & { extra: Record<string, string | boolean | (string | boolean)[] | undefined> } {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
     allowPositionals: false,
     options: {
+      ...extraOptions,
       'leader-elect': { type: 'boolean' },
       'metrics-bind-address': { type: 'string' },
       'health-probe-bind-address': { type: 'string' },
@@ -78,6 +88,8 @@ export function parseManagerFlags(argv: readonly string[], defaults: ManagerFlag
   });
   const logLevel = values['log-level'] ?? defaults.logLevel;
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  const shared = new Set(['leader-elect', 'metrics-bind-address', 'health-probe-bind-address', 'webhook-port', 'webhook-cert-dir', 'namespace', 'watch-filter', 'sync-period', 'concurrency', 'log-level']);
+  const extra = Object.fromEntries(Object.entries(values).filter(([name]) => !shared.has(name)));
   const flags: ManagerFlags = {
     leaderElect: values['leader-elect'] ?? defaults.leaderElect,
     metricsBindAddress: values['metrics-bind-address'] ?? defaults.metricsBindAddress,
@@ -92,5 +104,5 @@ export function parseManagerFlags(argv: readonly string[], defaults: ManagerFlag
   };
   parseBindAddress('metrics-bind-address', flags.metricsBindAddress);
   parseBindAddress('health-probe-bind-address', flags.healthProbeBindAddress);
-  return flags;
+  return { ...flags, extra };
 }

@@ -20,7 +20,7 @@ export { EventRecorder, type EventType as RecordedEventType } from './events';
 export { LeaderElector, type LeaderElectionOptions, formatMicroTime } from './leader/leader-election';
 export { RuntimeMetrics } from './metrics/metrics';
 export { createLogger, type LogLevel } from './logging';
-export { parseManagerFlags, parseDuration, parseBindAddress, DEFAULT_FLAGS, type ManagerFlags } from './flags';
+export { parseManagerFlags, parseDuration, parseBindAddress, DEFAULT_FLAGS, type ManagerFlags, type FlagParsingOptions } from './flags';
 export * from './webhook/admission';
 export * from './webhook/field-errors';
 export { review as reviewConversion, type ConversionReview, type Converter } from './webhook/conversion';
