@@ -3,6 +3,7 @@ import type { K8sdRoute } from '@capi-ck8s/k8sd';
 import { CLUSTER_NAME_LABEL, type Manager } from '@capi-ck8s/runtime';
 import { createCertificateAuthority, CLUSTER_CA_COMMON_NAME, CLUSTER_CA_VALIDITY_DAYS, type CertificateAndKey } from '@capi-ck8s/pki';
 import { kinds } from './kinds';
+import { indexOwnersByConfig } from './controllers/ck8sconfig/phases/owner';
 import { ck8sConfigReconciler } from './controllers/ck8sconfig/reconcile';
 import { clusterWaitingForSecret, configOfMachine, configOfMachinePool, configsOfCluster } from './controllers/ck8sconfig/watches';
 import { registerCk8sConfigWebhooks } from './webhooks/ck8sconfig';
@@ -30,6 +31,7 @@ export function setupBootstrapProvider(manager: Manager, options: BootstrapProvi
   const { cache } = manager;
   const configs = cache.informerFor(kinds.config).reader;
   const machines = cache.informerFor(kinds.machine).reader;
+  indexOwnersByConfig(cache);
   manager
     .controller('ck8sconfig')
     .for(kinds.config)

@@ -1,6 +1,7 @@
 // One init, two control plane joins and three workers through the real Cluster API core controllers; the test plays
 // the infrastructure and control plane providers, and the k8sd SIMULATOR plays the nodes' k8sd.
 import { load } from 'js-yaml';
+import type { SimulatedCluster } from '@capi-ck8s/k8sd-sim';
 import type { Manager } from '@capi-ck8s/runtime';
 import { createTestNamespace, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
 import { kinds, type Secret, secretText } from '../../kinds';
@@ -72,28 +73,10 @@ describe('bootstrapping a cluster', () => {
     }
     for (const name of [...others, ...workers]) expect(await fixture.dataSecret(name)).toBeUndefined();
 
-    // The init data: contract shape, the cluster CAs generated, the auth token and this machine's node token.
-    expect(init.secret).toMatchObject({
-      type: 'cluster.x-k8s.io/secret',
-      metadata: { labels: { 'cluster.x-k8s.io/cluster-name': 'alpha' }, ownerReferences: [expect.objectContaining({ kind: 'CK8sConfig', name: initName, controller: true })] },
-    });
-    expect(secretText(init.secret, 'format')).toBe('cloud-config');
-    const ca = await client.get(kinds.secret, { namespace, name: 'alpha-ca' });
-    expect(ca.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Cluster', name: 'alpha' })]);
-    const config = load(fileIn(init.secret, '/capi/etc/config.yaml') ?? '') as Record<string, unknown>;
-    expect(config['ca-crt']).toBe(secretText(ca, 'tls.crt'));
-    expect(config['extra-sans']).toEqual(['10.0.0.10']);
-    expect(fileIn(init.secret, '/capi/etc/token')).toBe(fixture.authToken);
-    const initNodeToken = await fixture.nodeToken(initName);
-    expect(initNodeToken).toMatch(/^[0-9a-f]{32}$/);
-    expect(fileIn(init.secret, '/capi/etc/node-token')).toBe(initNodeToken);
-    expect(cloudConfigOf(init.secret).runcmd).toContain('/capi/scripts/bootstrap.sh');
-    const initConfig = await fixture.config(initName);
-    expect(initConfig.status).toMatchObject({ dataSecretName: initName, initialization: { dataSecretCreated: true }, ready: true });
-    expect(initConfig.spec?.version).toBe('v1.33.2');
+    const initNodeToken = await expectInitData(fixture, initName, init.secret);
 
     // The first node comes up (in the simulator); the control plane provider reports the cluster initialised.
-    const simulated = await workload.bootstrapFirstNode('alpha', fixture.authToken, initName, initNodeToken ?? '');
+    const simulated = await workload.bootstrapFirstNode('alpha', fixture.authToken, initName, initNodeToken);
     const initialisedAt = performance.now();
     await fixture.initializeControlPlane(workload.kubeconfigText());
 
@@ -102,22 +85,7 @@ describe('bootstrapping a cluster', () => {
       process.stdout.write(`${name}: data ${Math.round(seenAt - initialisedAt)} ms after the control plane was reported initialised\n`);
     }
 
-    const pending = simulated.pendingJoinTokens();
-    for (const name of others) {
-      const secret = (await fixture.dataSecret(name)) as Secret;
-      const token = pending.find((candidate) => candidate.token === fileIn(secret, '/capi/etc/join-token'));
-      expect(token).toMatchObject({ name, role: 'control-plane' });
-      expect(cloudConfigOf(secret).runcmd).toContain('/capi/scripts/join-cluster.sh');
-      const joinConfig = load(fileIn(secret, '/capi/etc/config.yaml') ?? '') as Record<string, unknown>;
-      expect(joinConfig['extra-sans']).toEqual([name, '10.0.0.10']);
-      expect(fileIn(secret, '/capi/etc/node-token')).toBe(await fixture.nodeToken(name));
-    }
-    for (const name of workers) {
-      const secret = (await fixture.dataSecret(name)) as Secret;
-      const token = pending.find((candidate) => candidate.token === fileIn(secret, '/capi/etc/join-token'));
-      expect(token).toMatchObject({ name: '', role: 'worker' });
-      expect(cloudConfigOf(secret).runcmd).not.toContain('/capi/scripts/wait-apiserver-ready.sh');
-    }
+    await expectJoinData(fixture, simulated, others, workers);
     // The lock has served its purpose.
     expect(await client.find(kinds.configMap, { namespace, name: 'alpha-lock' })).toBeUndefined();
     // Cluster API copies the data secret name onto the Machines.
@@ -146,4 +114,46 @@ function firstWithData(fixture: ClusterFixture, names: string[]): Promise<string
     },
     { timeoutMs: 60_000, intervalMs: 25 },
   );
+}
+
+async function expectInitData(fixture: ClusterFixture, initName: string, secret: Secret): Promise<string> {
+  // The init data: contract shape, the cluster CAs generated, the auth token and this machine's node token.
+  expect(secret).toMatchObject({
+    type: 'cluster.x-k8s.io/secret',
+    metadata: { labels: { 'cluster.x-k8s.io/cluster-name': 'alpha' }, ownerReferences: [expect.objectContaining({ kind: 'CK8sConfig', name: initName, controller: true })] },
+  });
+  expect(secretText(secret, 'format')).toBe('cloud-config');
+  const ca = await client.get(kinds.secret, { namespace, name: 'alpha-ca' });
+  expect(ca.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Cluster', name: 'alpha' })]);
+  const config = load(fileIn(secret, '/capi/etc/config.yaml') ?? '') as Record<string, unknown>;
+  expect(config['ca-crt']).toBe(secretText(ca, 'tls.crt'));
+  expect(config['extra-sans']).toEqual(['10.0.0.10']);
+  expect(fileIn(secret, '/capi/etc/token')).toBe(fixture.authToken);
+  const initNodeToken = (await fixture.nodeToken(initName)) ?? '';
+  expect(initNodeToken).toMatch(/^[0-9a-f]{32}$/);
+  expect(fileIn(secret, '/capi/etc/node-token')).toBe(initNodeToken);
+  expect(cloudConfigOf(secret).runcmd).toContain('/capi/scripts/bootstrap.sh');
+  const initConfig = await fixture.config(initName);
+  expect(initConfig.status).toMatchObject({ dataSecretName: initName, initialization: { dataSecretCreated: true }, ready: true });
+  expect(initConfig.spec?.version).toBe('v1.33.2');
+  return initNodeToken;
+}
+
+async function expectJoinData(fixture: ClusterFixture, simulated: SimulatedCluster, controlPlanes: string[], workers: string[]): Promise<void> {
+  const pending = simulated.pendingJoinTokens();
+  for (const name of controlPlanes) {
+    const secret = (await fixture.dataSecret(name)) as Secret;
+    const token = pending.find((candidate) => candidate.token === fileIn(secret, '/capi/etc/join-token'));
+    expect(token).toMatchObject({ name, role: 'control-plane' });
+    expect(cloudConfigOf(secret).runcmd).toContain('/capi/scripts/join-cluster.sh');
+    const joinConfig = load(fileIn(secret, '/capi/etc/config.yaml') ?? '') as Record<string, unknown>;
+    expect(joinConfig['extra-sans']).toEqual([name, '10.0.0.10']);
+    expect(fileIn(secret, '/capi/etc/node-token')).toBe(await fixture.nodeToken(name));
+  }
+  for (const name of workers) {
+    const secret = (await fixture.dataSecret(name)) as Secret;
+    const token = pending.find((candidate) => candidate.token === fileIn(secret, '/capi/etc/join-token'));
+    expect(token).toMatchObject({ name: '', role: 'worker' });
+    expect(cloudConfigOf(secret).runcmd).not.toContain('/capi/scripts/wait-apiserver-ready.sh');
+  }
 }
