@@ -34,27 +34,20 @@ function webhook(name: string, path: string, resource: string, namespace: string
 /** The chart's four webhooks, pointed at a locally running provider and limited to `namespace`. */
 export async function registerProviderWebhooks(kubeConfig: KubeConfig, namespace: string, url: string, caPem: string): Promise<string> {
   const name = `cabpck-test-${namespace}`;
+  const configuration = (kind: string, prefix: string, paths: readonly [string, string]) => ({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind,
+    metadata: { name },
+    webhooks: [
+      webhook(`${prefix}.ck8sconfig.bootstrap.cluster.x-k8s.io`, paths[0], 'ck8sconfigs', namespace),
+      webhook(`${prefix}.ck8sconfigtemplate.bootstrap.cluster.x-k8s.io`, paths[1], 'ck8sconfigtemplates', namespace),
+    ],
+  });
   await registerWebhooks(
     kubeConfig,
     [
-      {
-        apiVersion: 'admissionregistration.k8s.io/v1',
-        kind: 'MutatingWebhookConfiguration',
-        metadata: { name },
-        webhooks: [
-          webhook('default.ck8sconfig.bootstrap.cluster.x-k8s.io', webhookPaths.mutateConfig, 'ck8sconfigs', namespace),
-          webhook('default.ck8sconfigtemplate.bootstrap.cluster.x-k8s.io', webhookPaths.mutateTemplate, 'ck8sconfigtemplates', namespace),
-        ],
-      },
-      {
-        apiVersion: 'admissionregistration.k8s.io/v1',
-        kind: 'ValidatingWebhookConfiguration',
-        metadata: { name },
-        webhooks: [
-          webhook('validate.ck8sconfig.bootstrap.cluster.x-k8s.io', webhookPaths.validateConfig, 'ck8sconfigs', namespace),
-          webhook('validate.ck8sconfigtemplate.bootstrap.cluster.x-k8s.io', webhookPaths.validateTemplate, 'ck8sconfigtemplates', namespace),
-        ],
-      },
+      configuration('MutatingWebhookConfiguration', 'default', [webhookPaths.mutateConfig, webhookPaths.mutateTemplate]),
+      configuration('ValidatingWebhookConfiguration', 'validate', [webhookPaths.validateConfig, webhookPaths.validateTemplate]),
     ],
     { url, caBundlePem: caPem },
   );
