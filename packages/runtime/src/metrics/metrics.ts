@@ -28,160 +28,69 @@ interface QueueGaugeSource {
 export class RuntimeMetrics {
   readonly registry = new Registry();
 
-  readonly reconcileTotal = new Counter({
-    name: 'controller_runtime_reconcile_total',
-    help: 'Total number of reconciliations per controller',
-    labelNames: ['controller', 'result'] as const,
-    registers: [this.registry],
-  });
-  readonly reconcileErrors = new Counter({
-    name: 'controller_runtime_reconcile_errors_total',
-    help: 'Total number of reconciliation errors per controller',
-    labelNames: ['controller'] as const,
-    registers: [this.registry],
-  });
-  readonly terminalReconcileErrors = new Counter({
-    name: 'controller_runtime_terminal_reconcile_errors_total',
-    help: 'Total number of terminal reconciliation errors per controller',
-    labelNames: ['controller'] as const,
-    registers: [this.registry],
-  });
-  readonly reconcilePanics = new Counter({
-    name: 'controller_runtime_reconcile_panics_total',
-    help: 'Total number of reconciliation panics per controller',
-    labelNames: ['controller'] as const,
-    registers: [this.registry],
-  });
-  readonly reconcileTimeouts = new Counter({
-    name: 'controller_runtime_reconcile_timeouts_total',
-    help: 'Total number of reconciliation timeouts per controller',
-    labelNames: ['controller'] as const,
-    registers: [this.registry],
-  });
-  readonly reconcileTime = new Histogram({
-    name: 'controller_runtime_reconcile_time_seconds',
-    help: 'Length of time per reconciliation per controller',
-    labelNames: ['controller'] as const,
-    buckets: RECONCILE_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly maxConcurrentReconciles = new Gauge({
-    name: 'controller_runtime_max_concurrent_reconciles',
-    help: 'Maximum number of concurrent reconciles per controller',
-    labelNames: ['controller'] as const,
-    registers: [this.registry],
-  });
-  readonly activeWorkers = new Gauge({
-    name: 'controller_runtime_active_workers',
-    help: 'Number of currently used workers per controller',
-    labelNames: ['controller'] as const,
-    registers: [this.registry],
-  });
+  readonly reconcileTotal = this.counter('controller_runtime_reconcile_total', 'Total number of reconciliations per controller', ['controller', 'result']);
+  readonly reconcileErrors = this.counter('controller_runtime_reconcile_errors_total', 'Total number of reconciliation errors per controller', ['controller']);
+  readonly terminalReconcileErrors = this.counter(
+    'controller_runtime_terminal_reconcile_errors_total',
+    'Total number of terminal reconciliation errors per controller',
+    ['controller'],
+  );
+  readonly reconcilePanics = this.counter('controller_runtime_reconcile_panics_total', 'Total number of reconciliation panics per controller', ['controller']);
+  readonly reconcileTimeouts = this.counter('controller_runtime_reconcile_timeouts_total', 'Total number of reconciliation timeouts per controller', ['controller']);
+  readonly reconcileTime = this.histogram('controller_runtime_reconcile_time_seconds', 'Length of time per reconciliation per controller', ['controller'], RECONCILE_BUCKETS);
+  readonly maxConcurrentReconciles = this.gauge('controller_runtime_max_concurrent_reconciles', 'Maximum number of concurrent reconciles per controller', ['controller']);
+  readonly activeWorkers = this.gauge('controller_runtime_active_workers', 'Number of currently used workers per controller', ['controller']);
 
-  readonly workqueueDepth = new Gauge({
-    name: 'workqueue_depth',
-    help: 'Current depth of workqueue',
-    labelNames: ['name', 'controller', 'priority'] as const,
-    registers: [this.registry],
-  });
-  readonly workqueueAdds = new Counter({
-    name: 'workqueue_adds_total',
-    help: 'Total number of adds handled by workqueue',
-    labelNames: ['name', 'controller'] as const,
-    registers: [this.registry],
-  });
-  readonly workqueueQueueDuration = new Histogram({
-    name: 'workqueue_queue_duration_seconds',
-    help: 'How long in seconds an item stays in workqueue before being requested',
-    labelNames: ['name', 'controller'] as const,
-    buckets: WORKQUEUE_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly workqueueWorkDuration = new Histogram({
-    name: 'workqueue_work_duration_seconds',
-    help: 'How long in seconds processing an item from workqueue takes',
-    labelNames: ['name', 'controller'] as const,
-    buckets: WORKQUEUE_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly workqueueRetries = new Counter({
-    name: 'workqueue_retries_total',
-    help: 'Total number of retries handled by workqueue',
-    labelNames: ['name', 'controller'] as const,
-    registers: [this.registry],
-  });
+  readonly workqueueDepth = this.gauge('workqueue_depth', 'Current depth of workqueue', ['name', 'controller', 'priority']);
+  readonly workqueueAdds = this.counter('workqueue_adds_total', 'Total number of adds handled by workqueue', ['name', 'controller']);
+  readonly workqueueQueueDuration = this.histogram(
+    'workqueue_queue_duration_seconds',
+    'How long in seconds an item stays in workqueue before being requested',
+    ['name', 'controller'],
+    WORKQUEUE_BUCKETS,
+  );
+  readonly workqueueWorkDuration = this.histogram(
+    'workqueue_work_duration_seconds',
+    'How long in seconds processing an item from workqueue takes',
+    ['name', 'controller'],
+    WORKQUEUE_BUCKETS,
+  );
+  readonly workqueueRetries = this.counter('workqueue_retries_total', 'Total number of retries handled by workqueue', ['name', 'controller']);
   private readonly queues = new Map<string, QueueGaugeSource>();
-  readonly workqueueUnfinishedWork: Gauge<'name' | 'controller'> = new Gauge({
-    name: 'workqueue_unfinished_work_seconds',
-    help: 'How many seconds of work has been done that is in progress and hasn\'t been observed by work_duration',
-    labelNames: ['name', 'controller'] as const,
-    registers: [this.registry],
-    collect: () => this.collectQueueGauges((queue) => queue.unfinishedWorkSeconds(), this.workqueueUnfinishedWork),
-  });
-  readonly workqueueLongestRunning: Gauge<'name' | 'controller'> = new Gauge({
-    name: 'workqueue_longest_running_processor_seconds',
-    help: 'How many seconds has the longest running processor for workqueue been running',
-    labelNames: ['name', 'controller'] as const,
-    registers: [this.registry],
-    collect: () => this.collectQueueGauges((queue) => queue.longestRunningProcessorSeconds(), this.workqueueLongestRunning),
-  });
+  readonly workqueueUnfinishedWork: Gauge<'name' | 'controller'> = this.gauge(
+    'workqueue_unfinished_work_seconds',
+    "How many seconds of work has been done that is in progress and hasn't been observed by work_duration",
+    ['name', 'controller'],
+    () => this.collectQueueGauges((queue) => queue.unfinishedWorkSeconds(), this.workqueueUnfinishedWork),
+  );
+  readonly workqueueLongestRunning: Gauge<'name' | 'controller'> = this.gauge(
+    'workqueue_longest_running_processor_seconds',
+    'How many seconds has the longest running processor for workqueue been running',
+    ['name', 'controller'],
+    () => this.collectQueueGauges((queue) => queue.longestRunningProcessorSeconds(), this.workqueueLongestRunning),
+  );
 
-  readonly webhookLatency = new Histogram({
-    name: 'controller_runtime_webhook_latency_seconds',
-    help: 'Histogram of the latency of processing admission requests',
-    labelNames: ['webhook'] as const,
-    buckets: DEFAULT_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly webhookRequests = new Counter({
-    name: 'controller_runtime_webhook_requests_total',
-    help: 'Total number of admission requests by HTTP status code',
-    labelNames: ['webhook', 'code'] as const,
-    registers: [this.registry],
-  });
-  readonly webhookInFlight = new Gauge({
-    name: 'controller_runtime_webhook_requests_in_flight',
-    help: 'Current number of admission requests being served',
-    labelNames: ['webhook'] as const,
-    registers: [this.registry],
-  });
-  readonly webhookPanics = new Counter({
-    name: 'controller_runtime_webhook_panics_total',
-    help: 'Total number of webhook panics',
-    registers: [this.registry],
-  });
+  readonly webhookLatency = this.histogram('controller_runtime_webhook_latency_seconds', 'Histogram of the latency of processing admission requests', ['webhook'], DEFAULT_BUCKETS);
+  readonly webhookRequests = this.counter('controller_runtime_webhook_requests_total', 'Total number of admission requests by HTTP status code', ['webhook', 'code']);
+  readonly webhookInFlight = this.gauge('controller_runtime_webhook_requests_in_flight', 'Current number of admission requests being served', ['webhook']);
+  readonly webhookPanics = this.counter('controller_runtime_webhook_panics_total', 'Total number of webhook panics', []);
 
-  readonly restClientRequests = new Counter({
-    name: 'rest_client_requests_total',
-    help: 'Number of HTTP requests, partitioned by status code, method, and host',
-    labelNames: ['code', 'method', 'host'] as const,
-    registers: [this.registry],
-  });
-  readonly restClientRequestDuration = new Histogram({
-    name: 'rest_client_request_duration_seconds',
-    help: 'Request latency in seconds. Broken down by verb, and host',
-    labelNames: ['verb', 'host'] as const,
-    buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
-    registers: [this.registry],
-  });
+  readonly restClientRequests = this.counter('rest_client_requests_total', 'Number of HTTP requests, partitioned by status code, method, and host', ['code', 'method', 'host']);
+  readonly restClientRequestDuration = this.histogram(
+    'rest_client_request_duration_seconds',
+    'Request latency in seconds. Broken down by verb, and host',
+    ['verb', 'host'],
+    [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+  );
 
-  readonly leaderElectionMasterStatus = new Gauge({
-    name: 'leader_election_master_status',
-    help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master',
-    labelNames: ['name'] as const,
-    registers: [this.registry],
-  });
+  readonly leaderElectionMasterStatus = this.gauge(
+    'leader_election_master_status',
+    'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master',
+    ['name'],
+  );
 
-  readonly certwatcherReads = new Counter({
-    name: 'certwatcher_read_certificate_total',
-    help: 'Total number of certificate reads',
-    registers: [this.registry],
-  });
-  readonly certwatcherReadErrors = new Counter({
-    name: 'certwatcher_read_certificate_errors_total',
-    help: 'Total number of certificate read errors',
-    registers: [this.registry],
-  });
+  readonly certwatcherReads = this.counter('certwatcher_read_certificate_total', 'Total number of certificate reads', []);
+  readonly certwatcherReadErrors = this.counter('certwatcher_read_certificate_errors_total', 'Total number of certificate read errors', []);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -224,6 +133,18 @@ export class RuntimeMetrics {
         this.restClientRequestDuration.observe({ verb: method, host }, seconds);
       },
     };
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect?: () => void): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry], ...(collect ? { collect } : {}) });
+  }
+
+  private histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   private collectQueueGauges(read: (queue: QueueGaugeSource) => number, gauge: Gauge<'name' | 'controller'>): void {
