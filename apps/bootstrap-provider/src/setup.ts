@@ -1,13 +1,17 @@
 // Declares the bootstrap provider's controllers and webhooks on a runtime Manager; shared by main and the tests.
 import type { K8sdRoute } from '@capi-ck8s/k8sd';
-import { CLUSTER_NAME_LABEL, type Manager } from '@capi-ck8s/runtime';
+import { annotations } from '@capi-ck8s/api';
+import { CLUSTER_NAME_LABEL, type Manager, objectPredicate } from '@capi-ck8s/runtime';
 import { createCertificateAuthority, CLUSTER_CA_COMMON_NAME, CLUSTER_CA_VALIDITY_DAYS, type CertificateAndKey } from '@capi-ck8s/pki';
 import { kinds } from './kinds';
 import { indexOwnersByConfig } from './controllers/ck8sconfig/phases/owner';
 import { ck8sConfigReconciler } from './controllers/ck8sconfig/reconcile';
 import { clusterWaitingForSecret, configOfMachine, configOfMachinePool, configsOfCluster } from './controllers/ck8sconfig/watches';
+import { inPlaceUpgradeReconciler } from './controllers/inplace-upgrade/reconcile';
+import { defaultUpgradePolicy, type UpgradePolicy } from './controllers/inplace-upgrade/state';
 import { registerCk8sConfigWebhooks } from './webhooks/ck8sconfig';
 import { type JoinTokenIssuer, K8sdJoinTokenIssuer } from './workload/join-tokens';
+import { WorkloadNodeK8sdAccess } from './workload/node-k8sd';
 
 export const providerName = 'cabpck-manager';
 
@@ -17,6 +21,8 @@ export interface BootstrapProviderOptions {
   webhooks: boolean;
   /** Replaces k8sd for join tokens (tests). */
   joinTokens?: JoinTokenIssuer;
+  /** Retry bound and pacing of in-place upgrades (tests shorten them). */
+  upgradePolicy?: UpgradePolicy;
 }
 
 /** Only Secrets labelled with a cluster are cached: the cluster token and kubeconfig this controller waits for. */
@@ -31,6 +37,7 @@ export function setupBootstrapProvider(manager: Manager, options: BootstrapProvi
   const { cache } = manager;
   const configs = cache.informerFor(kinds.config).reader;
   const machines = cache.informerFor(kinds.machine).reader;
+  const k8sdAccess = { route: options.k8sdRoute, timeoutMs: options.k8sdTimeoutMs };
   indexOwnersByConfig(cache);
   manager
     .controller('ck8sconfig')
@@ -52,8 +59,21 @@ export function setupBootstrapProvider(manager: Manager, options: BootstrapProvi
         rest: manager.rest,
         clock: manager.clock,
         events: manager.eventRecorder(),
-        joinTokens: options.joinTokens ?? new K8sdJoinTokenIssuer(manager.client, { route: options.k8sdRoute, timeoutMs: options.k8sdTimeoutMs }),
+        joinTokens: options.joinTokens ?? new K8sdJoinTokenIssuer(manager.client, k8sdAccess),
         generateCertificateAuthority: generateClusterCertificateAuthority,
+      }),
+    );
+  manager
+    .controller('in-place-upgrade')
+    .for(kinds.machine, objectPredicate((machine) => machine.metadata.annotations?.[annotations.inPlaceUpgradeTo] !== undefined))
+    .complete(
+      inPlaceUpgradeReconciler({
+        cache,
+        client: manager.client,
+        clock: manager.clock,
+        events: manager.eventRecorder('ck8s-in-place-upgrade-controller'),
+        nodes: new WorkloadNodeK8sdAccess(manager.client, k8sdAccess),
+        policy: options.upgradePolicy ?? defaultUpgradePolicy,
       }),
     );
   if (options.webhooks) registerCk8sConfigWebhooks(manager.webhooks);

@@ -1,11 +1,9 @@
 // Join tokens come from the k8sd of a running control plane node of the workload cluster, reached through the
 // workload cluster's API server (<cluster>-kubeconfig, written by the control plane provider).
-import { ck8sConfigReasons, clusterObjectNames, secretValueKey } from '@capi-ck8s/api';
 import { type K8sdRoute, WorkloadK8sd } from '@capi-ck8s/k8sd';
 import type { ObjectClient } from '@capi-ck8s/runtime';
-import { KubeConfig } from '@kubernetes/client-node';
-import { kinds, secretText, type ClusterObject } from '../kinds';
-import { Waiting } from '../controllers/ck8sconfig/dependencies';
+import type { ClusterObject } from '../kinds';
+import { workloadKubeConfig } from './kubeconfig';
 
 export interface JoinTokenRequest {
   cluster: ClusterObject;
@@ -22,23 +20,20 @@ export interface JoinTokenIssuer {
   issue(request: JoinTokenRequest): Promise<string>;
 }
 
-export interface K8sdJoinTokenOptions {
+export interface K8sdAccessOptions {
   route: K8sdRoute;
   timeoutMs: number;
 }
 
-/** The kubeconfig secret is written by the control plane provider; a Secret watch wakes waiting configs. */
-const KUBECONFIG_RETRY_MS = 30_000;
-
 export class K8sdJoinTokenIssuer implements JoinTokenIssuer {
   constructor(
     private readonly client: ObjectClient,
-    private readonly options: K8sdJoinTokenOptions,
+    private readonly options: K8sdAccessOptions,
   ) {}
 
   async issue(request: JoinTokenRequest): Promise<string> {
     const workload = new WorkloadK8sd({
-      kubeConfig: await this.workloadKubeConfig(request.cluster),
+      kubeConfig: await workloadKubeConfig(this.client, request.cluster, 'ask k8sd for a join token'),
       microclusterPort: request.microclusterPort,
       route: this.options.route,
       authToken: request.authToken,
@@ -50,21 +45,5 @@ export class K8sdJoinTokenIssuer implements JoinTokenIssuer {
     } finally {
       client.close();
     }
-  }
-
-  private async workloadKubeConfig(cluster: ClusterObject): Promise<KubeConfig> {
-    const namespace = cluster.metadata.namespace ?? '';
-    const name = clusterObjectNames.kubeconfig(cluster.metadata.name ?? '');
-    const text = secretText(await this.client.find(kinds.secret, { namespace, name }), secretValueKey);
-    if (!text) {
-      throw new Waiting(
-        ck8sConfigReasons.waitingForControlPlaneAvailable,
-        `waiting for Secret ${namespace}/${name} with key "${secretValueKey}" (the workload cluster's kubeconfig, written by the control plane provider) to ask k8sd for a join token`,
-        KUBECONFIG_RETRY_MS,
-      );
-    }
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(text);
-    return kubeConfig;
   }
 }

@@ -1,0 +1,147 @@
+// The in-place upgrade of one Machine as a state machine over its annotations (upstream's interface), so that a
+// restarted provider resumes where the last one stopped. Pure: no I/O, time passed in.
+import { annotations, upgradeStatuses } from '@capi-ck8s/api';
+import { parseSnapInstallAnnotation, RenderInputError, type SnapInstallSource } from '@capi-ck8s/cloudinit';
+
+/**
+ * Not upstream's: how many attempts of the current request failed. Upstream retried failed upgrades forever; here
+ * they are retried with exponential backoff up to `maxAttempts`. Deleting this annotation allows new attempts.
+ */
+export const failedAttemptsAnnotation = 'v1beta2.k8sd.io/in-place-upgrade-failed-attempts';
+
+export interface UpgradePolicy {
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** How often a running snap refresh is polled. */
+  pollMs: number;
+}
+
+export const defaultUpgradePolicy: UpgradePolicy = { maxAttempts: 5, backoffBaseMs: 15_000, backoffMaxMs: 10 * 60_000, pollMs: 5_000 };
+
+export interface UpgradeState {
+  to?: string;
+  status?: string;
+  changeId?: string;
+  lastFailedAttemptAt?: string;
+  failedAttempts: number;
+}
+
+export function upgradeState(machineAnnotations: Readonly<Record<string, string>> | undefined): UpgradeState {
+  const value = (key: string) => machineAnnotations?.[key] || undefined;
+  const attempts = Number.parseInt(value(failedAttemptsAnnotation) ?? '0', 10);
+  return {
+    ...optional('to', value(annotations.inPlaceUpgradeTo)),
+    ...optional('status', value(annotations.inPlaceUpgradeStatus)),
+    ...optional('changeId', value(annotations.inPlaceUpgradeChangeId)),
+    ...optional('lastFailedAttemptAt', value(annotations.inPlaceUpgradeLastFailedAttemptAt)),
+    failedAttempts: Number.isFinite(attempts) && attempts > 0 ? attempts : 0,
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+export type UpgradeStep =
+  | { kind: 'idle' }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'start'; target: SnapInstallSource; attempt: number }
+  | { kind: 'poll'; changeId: string; attempt: number }
+  | { kind: 'finish'; release: string }
+  | { kind: 'backoff'; delayMs: number }
+  | { kind: 'exhausted'; attempts: number }
+  | { kind: 'lost'; reason: string; attempt: number };
+
+/** Wait before attempt n+1 after n failures: base·2^(n-1), at most the maximum. */
+export function backoffAfter(failures: number, policy: UpgradePolicy): number {
+  return Math.min(policy.backoffBaseMs * 2 ** Math.max(0, failures - 1), policy.backoffMaxMs);
+}
+
+/**
+ * What to do next, in upstream's order: nothing without a request; a request without a running change starts one;
+ * a running change is polled; a finished one is recorded as the release; a failed one is retried after a backoff,
+ * until the attempts run out. A status the provider cannot continue from (in progress without a change id, or
+ * unknown) counts as a failed attempt.
+ */
+export function nextUpgradeStep(state: UpgradeState, nowMs: number, policy: UpgradePolicy): UpgradeStep {
+  if (!state.to) return { kind: 'idle' };
+  let target: SnapInstallSource;
+  try {
+    target = parseSnapInstallAnnotation(state.to, `metadata.annotations[${annotations.inPlaceUpgradeTo}]`);
+  } catch (error) {
+    if (!(error instanceof RenderInputError)) throw error;
+    return { kind: 'invalid', message: error.message };
+  }
+  const attempt = state.failedAttempts + 1;
+  switch (state.status) {
+    case undefined:
+      return state.changeId ? { kind: 'lost', reason: `change ${state.changeId} has no status`, attempt } : { kind: 'start', target, attempt };
+    case upgradeStatuses.inProgress:
+      return state.changeId ? { kind: 'poll', changeId: state.changeId, attempt } : { kind: 'lost', reason: 'in progress without a change id', attempt };
+    case upgradeStatuses.done:
+      return { kind: 'finish', release: state.to };
+    case upgradeStatuses.failed: {
+      const failures = Math.max(state.failedAttempts, 1);
+      if (failures >= policy.maxAttempts) return { kind: 'exhausted', attempts: failures };
+      const failedAt = state.lastFailedAttemptAt ? Date.parse(state.lastFailedAttemptAt) : Number.NaN;
+      const remaining = Number.isNaN(failedAt) ? 0 : failedAt + backoffAfter(failures, policy) - nowMs;
+      return remaining > 0 ? { kind: 'backoff', delayMs: remaining } : { kind: 'start', target, attempt: failures + 1 };
+    }
+    default:
+      return { kind: 'lost', reason: `unknown status "${state.status}"`, attempt };
+  }
+}
+
+type AnnotationChanges = Record<string, string | null>;
+
+export function startedChanges(changeId: string): AnnotationChanges {
+  return {
+    [annotations.inPlaceUpgradeStatus]: upgradeStatuses.inProgress,
+    [annotations.inPlaceUpgradeChangeId]: changeId,
+    [annotations.inPlaceUpgradeRelease]: null,
+  };
+}
+
+export function doneChanges(): AnnotationChanges {
+  return { [annotations.inPlaceUpgradeStatus]: upgradeStatuses.done };
+}
+
+export function failedChanges(nowMs: number, attempt: number): AnnotationChanges {
+  return {
+    [annotations.inPlaceUpgradeStatus]: upgradeStatuses.failed,
+    [annotations.inPlaceUpgradeChangeId]: null,
+    [annotations.inPlaceUpgradeLastFailedAttemptAt]: formatRfc1123z(nowMs),
+    [failedAttemptsAnnotation]: String(attempt),
+  };
+}
+
+export function finishedChanges(release: string): AnnotationChanges {
+  return {
+    [annotations.inPlaceUpgradeTo]: null,
+    [annotations.inPlaceUpgradeChangeId]: null,
+    [annotations.inPlaceUpgradeLastFailedAttemptAt]: null,
+    [failedAttemptsAnnotation]: null,
+    [annotations.inPlaceUpgradeRelease]: release,
+  };
+}
+
+/** Applies changes (null removes) to a copy of the annotations. */
+export function applyChanges(current: Readonly<Record<string, string>> | undefined, changes: AnnotationChanges): Record<string, string> {
+  const next: Record<string, string> = { ...current };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Go's time.RFC1123Z in UTC ("Mon, 02 Jan 2006 15:04:05 +0000"), upstream's format for the last failed attempt. */
+export function formatRfc1123z(epochMs: number): string {
+  const date = new Date(epochMs);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${days[date.getUTCDay()] ?? ''}, ${two(date.getUTCDate())} ${months[date.getUTCMonth()] ?? ''} ${date.getUTCFullYear()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
+}
