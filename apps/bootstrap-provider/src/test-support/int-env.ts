@@ -50,6 +50,10 @@ export function condition(object: { status?: { conditions?: Condition[] } } | un
 
 const statusOf = kindRef<KubeObject & { status?: unknown }>;
 
+export function testProviderId(machineName: string): string {
+  return `test://${machineName}`;
+}
+
 /** A Cluster with its stand-in infrastructure and control plane objects, and helpers to play those providers. */
 export class ClusterFixture {
   readonly authToken = randomToken();
@@ -145,6 +149,22 @@ export class ClusterFixture {
     return createdAt;
   }
 
+  /** As the infrastructure provider does once the machine runs: its provider ID, then provisioned. */
+  async provisionMachine(name: string): Promise<void> {
+    const key = { namespace: this.namespace, name };
+    await this.client.mergePatch(statusOf(testKinds.infrastructureMachine.apiVersion, testKinds.infrastructureMachine.kind), key, { spec: { providerID: testProviderId(name) } });
+    await this.client.mergePatch(statusOf(testKinds.infrastructureMachine.apiVersion, testKinds.infrastructureMachine.kind), key, { status: { initialization: { provisioned: true } } }, 'status');
+  }
+
+  /** Cluster API matches the Machine to its Node (by provider ID) through the workload kubeconfig. */
+  async waitForNodeRef(name: string, timeoutMs = 60_000): Promise<string> {
+    return waitFor(
+      `Machine ${name} to get its nodeRef`,
+      async () => (await this.client.get(kinds.machine, { namespace: this.namespace, name })).status?.nodeRef?.name,
+      { timeoutMs, intervalMs: 100 },
+    );
+  }
+
   async config(name: string): Promise<CK8sConfigObject> {
     return this.client.get(kinds.config, { namespace: this.namespace, name });
   }
@@ -207,11 +227,11 @@ export class WorkloadCluster {
     readonly port: number,
   ) {}
 
-  static async start(): Promise<WorkloadCluster> {
+  static async start(options: { snapRefreshDurationMs?: number } = {}): Promise<WorkloadCluster> {
     const port = await freeLoopbackPort();
     const [controlPlane, simulator] = await Promise.all([
       startControlPlane({ name: 'workload', controllerManager: false }),
-      K8sdSimulator.start({ port }),
+      K8sdSimulator.start({ port, ...options }),
     ]);
     return new WorkloadCluster(controlPlane, simulator, port);
   }
@@ -224,13 +244,26 @@ export class WorkloadCluster {
   async bootstrapFirstNode(clusterName: string, authToken: string, nodeName: string, nodeToken: string): Promise<SimulatedCluster> {
     const simulated = this.simulator.createCluster(clusterName, { authToken });
     const node = await simulated.bootstrap({ name: nodeName, nodeToken });
+    await this.registerNode(nodeName, node.address, true);
+    return simulated;
+  }
+
+  /** A control plane node joining in the simulator, registered like the first. */
+  async joinControlPlaneNode(simulated: SimulatedCluster, nodeName: string, nodeToken: string): Promise<void> {
+    const token = simulated.generateJoinToken({ name: nodeName, worker: false, ttl: 0 });
+    const node = await simulated.join({ name: nodeName, token, nodeToken });
+    await this.registerNode(nodeName, node.address, true);
+  }
+
+  /** The Node object of a simulated node; its providerID lets Cluster API match it to the Machine of the same name. */
+  private async registerNode(nodeName: string, address: string, controlPlane: boolean): Promise<void> {
     await testClient(this.controlPlane.kubeConfig()).create({
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name: nodeName, labels: { 'node-role.kubernetes.io/control-plane': '' } },
-      status: { addresses: [{ type: 'InternalIP', address: node.address }] },
+      metadata: { name: nodeName, labels: controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {} },
+      spec: { providerID: testProviderId(nodeName) },
+      status: { addresses: [{ type: 'InternalIP', address }] },
     } as KubeObject);
-    return simulated;
   }
 
   async stop(): Promise<void> {

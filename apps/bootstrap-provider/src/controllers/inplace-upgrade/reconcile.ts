@@ -1,6 +1,7 @@
 // In-place upgrades of single Machines: `v1beta2.k8sd.io/in-place-upgrade-to` asks k8sd on the Machine's node to
 // refresh the k8s snap; progress, the change id and the resulting release are recorded in annotations.
 import type { K8sdClient } from '@capi-ck8s/k8sd';
+import { annotations } from '@capi-ck8s/api';
 import {
   type Cache,
   type Clock,
@@ -96,6 +97,8 @@ async function callK8sd(
     k8sd = await deps.nodes.forNode({ cluster, machineName: machine.metadata.name ?? '', nodeName, config });
     return step.kind === 'start' ? await start(deps, machine, k8sd, step, context.signal) : await poll(deps, machine, k8sd, step, context.signal);
   } catch (error) {
+    // A call cut short by the provider shutting down says nothing about the node: the next provider resumes.
+    if (context.signal.aborted) throw error;
     return fail(deps, machine, step.attempt, (error as Error).message);
   } finally {
     k8sd?.close();
@@ -133,7 +136,7 @@ async function poll(
 }
 
 async function fail(deps: InPlaceUpgradeDependencies, machine: MachineObject, attempt: number, message: string): Promise<Result> {
-  await annotate(deps, machine, failedChanges(deps.clock.now(), attempt));
+  await annotate(deps, machine, failedChanges(deps.clock.now(), attempt, machine.metadata.annotations?.[annotations.inPlaceUpgradeTo] ?? ''));
   const retry = attempt < deps.policy.maxAttempts ? `; retrying in ${Math.round(backoffAfter(attempt, deps.policy) / 1000)} s` : '; no attempts left';
   deps.events.event(machine, 'Warning', 'InPlaceUpgradeFailed', `attempt ${attempt} of ${deps.policy.maxAttempts} failed: ${message}${retry}`);
   return attempt < deps.policy.maxAttempts ? requeueAfter(backoffAfter(attempt, deps.policy)) : done;

@@ -4,8 +4,9 @@ import { annotations, upgradeStatuses } from '@capi-ck8s/api';
 import { parseSnapInstallAnnotation, RenderInputError, type SnapInstallSource } from '@capi-ck8s/cloudinit';
 
 /**
- * Not upstream's: how many attempts of the current request failed. Upstream retried failed upgrades forever; here
- * they are retried with exponential backoff up to `maxAttempts`. Deleting this annotation allows new attempts.
+ * Not upstream's: `<count>:<target>`, how many attempts at `target` failed. Upstream retried failed upgrades
+ * forever; here they are retried with exponential backoff up to `maxAttempts`. A new target starts counting afresh;
+ * deleting this annotation allows new attempts at the same one.
  */
 export const failedAttemptsAnnotation = 'v1beta2.k8sd.io/in-place-upgrade-failed-attempts';
 
@@ -24,18 +25,24 @@ export interface UpgradeState {
   status?: string;
   changeId?: string;
   lastFailedAttemptAt?: string;
+  /** Failed attempts at the current target. */
   failedAttempts: number;
+  /** The recorded failures were of another target (an earlier request). */
+  failuresOfOtherTarget: boolean;
 }
 
 export function upgradeState(machineAnnotations: Readonly<Record<string, string>> | undefined): UpgradeState {
   const value = (key: string) => machineAnnotations?.[key] || undefined;
-  const attempts = Number.parseInt(value(failedAttemptsAnnotation) ?? '0', 10);
+  const to = value(annotations.inPlaceUpgradeTo);
+  const recorded = /^(\d+):(.*)$/.exec(value(failedAttemptsAnnotation) ?? '');
+  const attempts = recorded && recorded[2] === to ? Number(recorded[1]) : 0;
   return {
-    ...optional('to', value(annotations.inPlaceUpgradeTo)),
+    ...optional('to', to),
     ...optional('status', value(annotations.inPlaceUpgradeStatus)),
     ...optional('changeId', value(annotations.inPlaceUpgradeChangeId)),
     ...optional('lastFailedAttemptAt', value(annotations.inPlaceUpgradeLastFailedAttemptAt)),
-    failedAttempts: Number.isFinite(attempts) && attempts > 0 ? attempts : 0,
+    failedAttempts: attempts,
+    failuresOfOtherTarget: recorded !== null && recorded[2] !== to,
   };
 }
 
@@ -52,6 +59,7 @@ export type UpgradeStep =
   | { kind: 'backoff'; delayMs: number }
   | { kind: 'exhausted'; attempts: number }
   | { kind: 'lost'; reason: string; attempt: number };
+
 
 /** Wait before attempt n+1 after n failures: base·2^(n-1), at most the maximum. */
 export function backoffAfter(failures: number, policy: UpgradePolicy): number {
@@ -80,8 +88,11 @@ export function nextUpgradeStep(state: UpgradeState, nowMs: number, policy: Upgr
     case upgradeStatuses.inProgress:
       return state.changeId ? { kind: 'poll', changeId: state.changeId, attempt } : { kind: 'lost', reason: 'in progress without a change id', attempt };
     case upgradeStatuses.done:
-      return { kind: 'finish', release: state.to };
+      // Without a change id it is the outcome of an earlier request: this one starts.
+      return state.changeId ? { kind: 'finish', release: state.to } : { kind: 'start', target, attempt };
     case upgradeStatuses.failed: {
+      // Failures of an earlier target do not count against this one.
+      if (state.failuresOfOtherTarget) return { kind: 'start', target, attempt };
       const failures = Math.max(state.failedAttempts, 1);
       if (failures >= policy.maxAttempts) return { kind: 'exhausted', attempts: failures };
       const failedAt = state.lastFailedAttemptAt ? Date.parse(state.lastFailedAttemptAt) : Number.NaN;
@@ -107,12 +118,12 @@ export function doneChanges(): AnnotationChanges {
   return { [annotations.inPlaceUpgradeStatus]: upgradeStatuses.done };
 }
 
-export function failedChanges(nowMs: number, attempt: number): AnnotationChanges {
+export function failedChanges(nowMs: number, attempt: number, to: string): AnnotationChanges {
   return {
     [annotations.inPlaceUpgradeStatus]: upgradeStatuses.failed,
     [annotations.inPlaceUpgradeChangeId]: null,
     [annotations.inPlaceUpgradeLastFailedAttemptAt]: formatRfc1123z(nowMs),
-    [failedAttemptsAnnotation]: String(attempt),
+    [failedAttemptsAnnotation]: `${attempt}:${to}`,
   };
 }
 
