@@ -90,18 +90,22 @@ export function nextUpgradeStep(state: UpgradeState, nowMs: number, policy: Upgr
     case upgradeStatuses.done:
       // Without a change id it is the outcome of an earlier request: this one starts.
       return state.changeId ? { kind: 'finish', release: state.to } : { kind: 'start', target, attempt };
-    case upgradeStatuses.failed: {
-      // Failures of an earlier target do not count against this one.
-      if (state.failuresOfOtherTarget) return { kind: 'start', target, attempt };
-      const failures = Math.max(state.failedAttempts, 1);
-      if (failures >= policy.maxAttempts) return { kind: 'exhausted', attempts: failures };
-      const failedAt = state.lastFailedAttemptAt ? Date.parse(state.lastFailedAttemptAt) : Number.NaN;
-      const remaining = Number.isNaN(failedAt) ? 0 : failedAt + backoffAfter(failures, policy) - nowMs;
-      return remaining > 0 ? { kind: 'backoff', delayMs: remaining } : { kind: 'start', target, attempt: failures + 1 };
-    }
+    case upgradeStatuses.failed:
+      return retryStep(state, target, nowMs, policy);
     default:
       return { kind: 'lost', reason: `unknown status "${state.status}"`, attempt };
   }
+}
+
+/** After a failure: start over for a new target, wait out the backoff, retry, or stop at the bound. */
+function retryStep(state: UpgradeState, target: SnapInstallSource, nowMs: number, policy: UpgradePolicy): UpgradeStep {
+  // Failures of an earlier target do not count against this one.
+  if (state.failuresOfOtherTarget) return { kind: 'start', target, attempt: 1 };
+  const failures = Math.max(state.failedAttempts, 1);
+  if (failures >= policy.maxAttempts) return { kind: 'exhausted', attempts: failures };
+  const failedAt = state.lastFailedAttemptAt ? Date.parse(state.lastFailedAttemptAt) : Number.NaN;
+  const remaining = Number.isNaN(failedAt) ? 0 : failedAt + backoffAfter(failures, policy) - nowMs;
+  return remaining > 0 ? { kind: 'backoff', delayMs: remaining } : { kind: 'start', target, attempt: failures + 1 };
 }
 
 type AnnotationChanges = Record<string, string | null>;
