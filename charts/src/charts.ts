@@ -80,6 +80,11 @@ export async function installChart(kubeconfigPath: string, chart: ProviderChart,
   ]);
 }
 
+/**
+ * Deletes the release's objects. No --wait: the clusterrole-aggregation controller can re-create the control plane's
+ * aggregating ClusterRole right after Helm deletes it (see charts/README.md), and Helm would wait for it for minutes.
+ * The deletes themselves are synchronous: no object of these charts has a finalizer.
+ */
 export async function uninstallChart(kubeconfigPath: string, release: string, namespace: string): Promise<void> {
-  await run('helm', ['uninstall', release, '--kubeconfig', kubeconfigPath, '--namespace', namespace, '--wait']);
+  await run('helm', ['uninstall', release, '--kubeconfig', kubeconfigPath, '--namespace', namespace, '--timeout=60s']);
 }
