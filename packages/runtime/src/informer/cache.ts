@@ -44,7 +44,12 @@ export class Cache {
     const id = kindId(kind);
     let informer = this.informers.get(id);
     if (!informer) {
-      const selection = { ...this.options.selectors?.get(id), ...(this.options.namespace ? { namespace: this.options.namespace } : {}) };
+      const selected = this.options.selectors?.get(id);
+      if (kind.apiVersion === 'v1' && kind.kind === 'Secret' && !selected?.labelSelector && !selected?.fieldSelector) {
+        // Every Secret of a management cluster in memory is both large and a needless exposure.
+        throw new Error(`${id} is cached only with a label or field selector (cacheSelectors); otherwise read Secrets through the ObjectClient`);
+      }
+      const selection = { ...selected, ...(this.options.namespace ? { namespace: this.options.namespace } : {}) };
       informer = new Informer<KubeObject>({
         ...this.options.informerTuning,
         kind,

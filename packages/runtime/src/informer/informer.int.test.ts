@@ -42,7 +42,7 @@ describe('Informer against a real apiserver', () => {
 
   afterAll(async () => {
     await cp?.stop();
-  });
+  }, 90_000);
 
   function startInformer(options: { pageSize?: number; watchTimeoutSeconds?: number } = {}): Recorder {
     const rest = new RestClient(kubeConfig);

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { type Clock, realClock } from '../clock';
+import { type Clock, realClock, type Timer } from '../clock';
 import { ObjectClient } from '../client/object-client';
 import { RestClient } from '../client/rest-client';
 import { ControllerBuilder } from '../controller/builder';
@@ -49,6 +49,8 @@ export interface ManagerOptions {
 
 type Phase = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
+const CERTIFICATE_RECHECK_MS = 12 * 60 * 60 * 1000;
+
 /**
  * Owns every long-running part of a provider process and starts them in controller-runtime's order: HTTP
  * endpoints, webhooks (on every replica), caches, then — once caches have synced and, with --leader-elect, this
@@ -71,6 +73,7 @@ export class Manager {
   private readonly servers: FastifyInstance[] = [];
   private readonly abort = new AbortController();
   private certWatcher: CertWatcher | undefined;
+  private renewalTimer: Timer | undefined;
   private elector: LeaderElector | undefined;
   private phase: Phase = 'new';
   private controllersRunning = false;
@@ -170,6 +173,7 @@ export class Manager {
     this.controllersRunning = false;
     await this.elector?.release();
     this.certWatcher?.stop();
+    this.renewalTimer?.cancel();
     await this.webhooks.stop();
     await this.cache.stop();
     await Promise.all(this.servers.map((server) => server.close()));
@@ -219,6 +223,7 @@ export class Manager {
       const certificates = new SelfManagedCertificates(this.client, selfManaged, this.clock, this.logger.child({ component: 'certificates' }));
       const issued = await certificates.ensure();
       await certificates.injectCaBundle(issued.caPem);
+      this.scheduleRenewal(certificates, issued.certPem);
       return issued;
     }
     this.certWatcher = new CertWatcher({
@@ -230,6 +235,25 @@ export class Manager {
     const certificate = await this.certWatcher.start();
     this.certWatcher.onChange((next) => this.webhooks.useCertificate(next));
     return certificate;
+  }
+
+  /** Self-managed certificates are re-checked twice a day, so a long-running process renews before expiry. */
+  private scheduleRenewal(certificates: SelfManagedCertificates, servingPem: string): void {
+    this.renewalTimer = this.clock.setTimer(() => {
+      void certificates
+        .ensure()
+        .then(async (current) => {
+          if (current.certPem !== servingPem) {
+            this.webhooks.useCertificate(current);
+            await certificates.injectCaBundle(current.caPem);
+          }
+          this.scheduleRenewal(certificates, current.certPem);
+        })
+        .catch((error: unknown) => {
+          this.logger.error({ err: error }, 'webhook certificate renewal failed; retrying later');
+          this.scheduleRenewal(certificates, servingPem);
+        });
+    }, CERTIFICATE_RECHECK_MS);
   }
 
   private async startEndpoints(): Promise<void> {

@@ -155,7 +155,7 @@ describe('webhooks called by a real apiserver', () => {
     await rest?.close();
     await cp?.stop();
     rmSync(certDir, { recursive: true, force: true });
-  });
+  }, 90_000);
 
   const configMap = (name: string, data: Record<string, string>): ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NAMESPACE }, data });
 
