@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
 import { type KubernetesManifest, readManifests } from '@capi-ck8s/testenv';
 import { run } from './tools';
 
@@ -87,4 +88,23 @@ export async function installChart(kubeconfigPath: string, chart: ProviderChart,
  */
 export async function uninstallChart(kubeconfigPath: string, release: string, namespace: string): Promise<void> {
   await run('helm', ['uninstall', release, '--kubeconfig', kubeconfigPath, '--namespace', namespace, '--timeout=60s']);
+}
+
+/**
+ * A kubeconfig file that acts as `user` (e.g. a chart's ServiceAccount) through impersonation of the admin
+ * credentials, so a provider process or kubectl runs with exactly the chart's RBAC. The environment has no token
+ * controller, so impersonation stands in for a ServiceAccount token.
+ */
+export function impersonatingKubeconfig(adminKubeConfig: KubeConfig, user: string): string {
+  const admin = adminKubeConfig.getCurrentUser();
+  const context = adminKubeConfig.getContextObject(adminKubeConfig.getCurrentContext());
+  if (!admin || !context) throw new Error('the admin kubeconfig has no current user or context');
+  const impersonating = new KubeConfig();
+  impersonating.loadFromOptions({
+    clusters: adminKubeConfig.getClusters(),
+    users: [{ ...admin, name: 'impersonated', impersonateUser: user }],
+    contexts: [{ ...context, name: 'impersonated', user: 'impersonated' }],
+    currentContext: 'impersonated',
+  });
+  return workFile('impersonating.kubeconfig', impersonating.exportConfig());
 }

@@ -1,6 +1,7 @@
 export {
   chartFolder,
   chartsFolder,
+  impersonatingKubeconfig,
   installChart,
   lintChart,
   providerCharts,

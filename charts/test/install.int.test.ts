@@ -19,6 +19,7 @@ import {
 } from '@capi-ck8s/testenv';
 import {
   type ProviderChart,
+  impersonatingKubeconfig,
   installChart,
   leaderElectionId,
   providerObjectNames,
@@ -197,6 +198,15 @@ describe.each<ProviderChart>(['bootstrap-provider', 'controlplane-provider'])('%
     const others = granted.filter((row) => !expected.includes(row));
     expect(others.filter((row) => !row.includes('.infrastructure.cluster.x-k8s.io'))).toEqual([]);
     expect(granted.filter((row) => row.includes('*'))).toEqual([]);
+  });
+
+  it('hands out a kubeconfig that acts as the chart ServiceAccount', async () => {
+    const kubeconfig = impersonatingKubeconfig(kubeConfig, user);
+    const { stdout } = await run('kubectl', ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}', `--kubeconfig=${kubeconfig}`]);
+    expect(stdout).toBe(user);
+    const kind = chart === 'bootstrap-provider' ? 'ck8sconfigs.bootstrap.cluster.x-k8s.io' : 'ck8scontrolplanes.controlplane.cluster.x-k8s.io';
+    await expect(run('kubectl', ['get', kind, '--all-namespaces', `--kubeconfig=${kubeconfig}`])).resolves.toBeTruthy();
+    await expect(run('kubectl', ['get', 'nodes', `--kubeconfig=${kubeconfig}`])).rejects.toThrow('forbidden');
   });
 
   it('refuses what the provider must not do', async () => {
