@@ -3,7 +3,7 @@ export * from './objects';
 export * from './ownership';
 export * from './conditions';
 export { ApiError, type StatusBody, isNotFound, isConflict, isAlreadyExists, isGone } from './client/errors';
-export { RestClient, type RestRequest, type RestObserver } from './client/rest-client';
+export { RestClient, type RestRequest, type RestObserver, retryPauseMs } from './client/rest-client';
 export { ObjectClient, type ListOptions } from './client/object-client';
 export { ResourceMapper, resourcePath, type ResourceInfo } from './client/resources';
 export { WorkQueue, type WorkQueueObserver, type WorkQueueOptions } from './queue/work-queue';
@@ -24,7 +24,7 @@ export { parseManagerFlags, parseDuration, parseBindAddress, DEFAULT_FLAGS, type
 export * from './webhook/admission';
 export * from './webhook/field-errors';
 export { review as reviewConversion, type ConversionReview, type Converter } from './webhook/conversion';
-export { WebhookServer, WEBHOOK_BODY_LIMIT } from './webhook/server';
+export { WebhookServer, WEBHOOK_BODY_LIMIT, admissionPath } from './webhook/server';
 export { CertWatcher, type ServingCertificate } from './webhook/cert-watcher';
 export { SelfManagedCertificates, type SelfManagedCertificateOptions, serviceDnsNames, certificateStillGood } from './webhook/self-managed-certificates';
 export { Manager, type ManagerOptions } from './manager/manager';

@@ -45,8 +45,23 @@ export class RestClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** Sends a request and returns the response with its body unread (for watches); non-2xx answers throw. */
+  /**
+   * Sends a request and returns the response with its body unread (for watches); non-2xx answers throw. A 429 with
+   * Retry-After (API priority and fairness shedding load) is retried after the requested pause, like client-go.
+   */
   async send(request: RestRequest): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sendOnce(request);
+      } catch (error) {
+        const pauseMs = retryPauseMs(error, attempt);
+        if (pauseMs === undefined || request.signal?.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    }
+  }
+
+  private async sendOnce(request: RestRequest): Promise<Response> {
     const { server, dispatcher } = await this.connectionSettings();
     const url = new URL(server.pathname.replace(/\/$/, '') + request.path, server);
     for (const [name, value] of Object.entries(request.query ?? {})) {
@@ -113,6 +128,15 @@ export class RestClient {
     this.connection = undefined;
     await dispatcher?.destroy();
   }
+}
+
+const MAX_THROTTLED_ATTEMPTS = 5;
+
+/** How long to wait before retrying a throttled request, or `undefined` when it should not be retried. */
+export function retryPauseMs(error: unknown, attempt: number): number | undefined {
+  if (!(error instanceof ApiError) || error.code !== 429 || error.retryAfterSeconds === undefined) return undefined;
+  if (attempt >= MAX_THROTTLED_ATTEMPTS) return undefined;
+  return Math.min(error.retryAfterSeconds, 10) * 1000;
 }
 
 async function apiErrorFrom(response: Response, description: string): Promise<ApiError> {

@@ -121,6 +121,7 @@ export class Controller {
     if (decision.error !== 'none') metrics.reconcileErrors.inc({ controller });
     if (decision.error === 'terminal') metrics.terminalReconcileErrors.inc({ controller });
     if ('error' in outcome) log[decision.logLevel]({ err: outcome.error, terminal: decision.error === 'terminal' }, 'reconciler error');
+    else log.debug({ result: decision.metric, durationMs: clock.now() - startedAt }, 'reconcile finished');
     if (decision.queue === 'rateLimited') {
       this.queue.addRateLimited(key);
     } else {

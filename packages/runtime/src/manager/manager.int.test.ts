@@ -32,7 +32,7 @@ describe('Manager running a controller against the shared environment', () => {
     manager = new Manager({
       name: 'widget-manager',
       kubeConfig,
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: process.env['RUNTIME_TEST_LOG'] ? 'debug' : 'silent' }, process.env['RUNTIME_TEST_LOG'] ? pino.destination(process.env['RUNTIME_TEST_LOG']) : undefined),
       flags: { namespace, watchFilter: 'team-a', metricsBindAddress: '127.0.0.1:0', healthProbeBindAddress: '127.0.0.1:0', concurrency: 2 },
     });
     const events = manager.eventRecorder();

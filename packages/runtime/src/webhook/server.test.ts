@@ -8,7 +8,8 @@ import { pino } from 'pino';
 import { realClock } from '../clock';
 import { RuntimeMetrics } from '../metrics/metrics';
 import { CertWatcher } from './cert-watcher';
-import { WebhookServer } from './server';
+import { admissionPath, WebhookServer } from './server';
+import { kindRef } from '../objects';
 
 const logger = pino({ level: 'silent' });
 
@@ -140,5 +141,15 @@ describe('WebhookServer over HTTPS', () => {
     server.validating('/v', {});
     expect(() => server.validating('/v', {})).toThrow(/registered twice/);
     expect(() => server.conversion('convert', (o) => o)).toThrow(/must start with "\/"/);
+  });
+});
+
+describe('admissionPath', () => {
+  it.each([
+    ['mutate', 'bootstrap.cluster.x-k8s.io/v1beta2', 'CK8sConfig', '/mutate-bootstrap-cluster-x-k8s-io-v1beta2-ck8sconfig'],
+    ['validate', 'controlplane.cluster.x-k8s.io/v1beta2', 'CK8sControlPlane', '/validate-controlplane-cluster-x-k8s-io-v1beta2-ck8scontrolplane'],
+    ['validate', 'v1', 'ConfigMap', '/validate--v1-configmap'],
+  ] as const)('%s %s %s → %s', (operation, apiVersion, kind, path) => {
+    expect(admissionPath(operation, kindRef(apiVersion, kind))).toBe(path);
   });
 });

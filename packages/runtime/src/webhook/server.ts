@@ -2,7 +2,7 @@ import { Server as HttpsServer } from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { RuntimeMetrics } from '../metrics/metrics';
-import type { KubeObject } from '../objects';
+import { groupOf, type KindRef, type KubeObject } from '../objects';
 import { type AdmissionReview, type AdmissionResponse, type Defaulter, denied, runDefaulter, runValidator, type Validator } from './admission';
 import type { ServingCertificate } from './cert-watcher';
 import { type ConversionReview, type Converter, review } from './conversion';
@@ -18,6 +18,14 @@ export interface WebhookServerOptions {
 }
 
 type Handler = (body: unknown) => Promise<unknown>;
+
+/** kubebuilder's path convention, e.g. `/validate-bootstrap-cluster-x-k8s-io-v1beta2-ck8sconfig`. */
+export function admissionPath(operation: 'mutate' | 'validate', kind: KindRef): string {
+  const group = groupOf(kind.apiVersion).replaceAll('.', '-');
+  const version = kind.apiVersion.slice(kind.apiVersion.lastIndexOf('/') + 1);
+  // An empty (core) group leaves a double dash, exactly as controller-runtime builds it.
+  return `/${operation}-${group}-${version}-${kind.kind.toLowerCase()}`;
+}
 
 /**
  * HTTPS server for admission (mutating/validating, AdmissionReview v1) and conversion (ConversionReview v1)
