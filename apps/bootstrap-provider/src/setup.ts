@@ -7,6 +7,7 @@ import { kinds } from './kinds';
 import { indexOwnersByConfig } from './controllers/ck8sconfig/phases/owner';
 import { ck8sConfigReconciler } from './controllers/ck8sconfig/reconcile';
 import { clusterWaitingForSecret, configOfMachine, configOfMachinePool, configsOfCluster } from './controllers/ck8sconfig/watches';
+import { certificatesReconciler } from './controllers/certificates/reconcile';
 import { inPlaceUpgradeReconciler } from './controllers/inplace-upgrade/reconcile';
 import { defaultUpgradePolicy, type UpgradePolicy } from './controllers/inplace-upgrade/state';
 import { registerCk8sConfigWebhooks } from './webhooks/ck8sconfig';
@@ -74,6 +75,18 @@ export function setupBootstrapProvider(manager: Manager, options: BootstrapProvi
         events: manager.eventRecorder('ck8s-in-place-upgrade-controller'),
         nodes: new WorkloadNodeK8sdAccess(manager.client, k8sdAccess),
         policy: options.upgradePolicy ?? defaultUpgradePolicy,
+      }),
+    );
+  manager
+    .controller('certificates')
+    .for(kinds.machine)
+    .complete(
+      certificatesReconciler({
+        cache,
+        client: manager.client,
+        clock: manager.clock,
+        events: manager.eventRecorder('ck8s-certificates-controller'),
+        nodes: new WorkloadNodeK8sdAccess(manager.client, k8sdAccess),
       }),
     );
   if (options.webhooks) registerCk8sConfigWebhooks(manager.webhooks);

@@ -248,11 +248,12 @@ export class WorkloadCluster {
     return simulated;
   }
 
-  /** A control plane node joining in the simulator, registered like the first. */
-  async joinControlPlaneNode(simulated: SimulatedCluster, nodeName: string, nodeToken: string): Promise<void> {
-    const token = simulated.generateJoinToken({ name: nodeName, worker: false, ttl: 0 });
+  /** A node joining in the simulator (as its join-cluster.sh would), registered like the first. */
+  async joinNode(simulated: SimulatedCluster, nodeName: string, nodeToken: string, role: 'control-plane' | 'worker'): Promise<void> {
+    const worker = role === 'worker';
+    const token = simulated.generateJoinToken({ name: worker ? '' : nodeName, worker, ttl: 0 });
     const node = await simulated.join({ name: nodeName, token, nodeToken });
-    await this.registerNode(nodeName, node.address, true);
+    await this.registerNode(nodeName, node.address, !worker);
   }
 
   /** The Node object of a simulated node; its providerID lets Cluster API match it to the Machine of the same name. */
@@ -269,4 +270,41 @@ export class WorkloadCluster {
   async stop(): Promise<void> {
     await Promise.all([this.simulator.stop(), this.controlPlane.stop()]);
   }
+}
+
+export interface RunningCluster {
+  fixture: ClusterFixture;
+  simulated: SimulatedCluster;
+}
+
+/**
+ * A cluster whose first control plane node and the given other nodes run (in the simulator), with their Machines
+ * provisioned and matched to their Nodes by Cluster API: what the node-level controllers need.
+ */
+export async function startRunningCluster(
+  client: ObjectClient,
+  workload: WorkloadCluster,
+  namespace: string,
+  name: string,
+  others: { name: string; role: 'control-plane' | 'worker' }[],
+): Promise<RunningCluster> {
+  const fixture = new ClusterFixture(client, namespace, name);
+  await fixture.create();
+  await fixture.createTokenSecret();
+  await fixture.provisionInfrastructure();
+  const spec = { controlPlane: { microclusterPort: workload.port } };
+  const first = `${name}-cp-0`;
+  await fixture.createMachine(first, { controlPlane: true, spec });
+  await fixture.waitForData(first);
+  const simulated = await workload.bootstrapFirstNode(name, fixture.authToken, first, (await fixture.nodeToken(first)) ?? '');
+  await fixture.initializeControlPlane(workload.kubeconfigText());
+  for (const other of others) {
+    await fixture.createMachine(other.name, { controlPlane: other.role === 'control-plane', spec });
+    await fixture.waitForData(other.name);
+    await workload.joinNode(simulated, other.name, (await fixture.nodeToken(other.name)) ?? '', other.role);
+  }
+  const machines = [first, ...others.map((other) => other.name)];
+  await Promise.all(machines.map((machine) => fixture.provisionMachine(machine)));
+  await Promise.all(machines.map((machine) => fixture.waitForNodeRef(machine, 90_000)));
+  return { fixture, simulated };
 }

@@ -3,7 +3,7 @@
 import { clusterObjectNames, effectivePorts, nodeTokenKey, secretValueKey } from '@capi-ck8s/api';
 import { type K8sdClient, WorkloadK8sd } from '@capi-ck8s/k8sd';
 import type { ObjectClient } from '@capi-ck8s/runtime';
-import { kinds, secretText, type ClusterObject, type CK8sConfigObject } from '../kinds';
+import { kinds, type Secret, secretText, type ClusterObject, type CK8sConfigObject } from '../kinds';
 import type { K8sdAccessOptions } from './join-tokens';
 import { workloadKubeConfig } from './kubeconfig';
 
@@ -17,6 +17,8 @@ export interface NodeK8sdRequest {
 
 export interface NodeK8sdAccess {
   forNode(request: NodeK8sdRequest): Promise<K8sdClient>;
+  /** A control plane node's k8sd that answers, for cluster-wide calls such as approving a worker's CSRs. */
+  forControlPlane(request: Omit<NodeK8sdRequest, 'machineName' | 'nodeName'>, signal: AbortSignal): Promise<K8sdClient>;
 }
 
 export class WorkloadNodeK8sdAccess implements NodeK8sdAccess {
@@ -26,10 +28,20 @@ export class WorkloadNodeK8sdAccess implements NodeK8sdAccess {
   ) {}
 
   async forNode(request: NodeK8sdRequest): Promise<K8sdClient> {
-    const { cluster } = request;
-    const tokens = await this.client.get(kinds.secret, { namespace: cluster.metadata.namespace ?? '', name: clusterObjectNames.token(cluster.metadata.name ?? '') });
+    const { workload, tokens } = await this.workload(request);
     const nodeToken = secretText(tokens, nodeTokenKey(request.machineName));
     if (!nodeToken) throw new Error(`Secret ${tokens.metadata.name ?? ''} has no node token for Machine ${request.machineName} (key ${nodeTokenKey(request.machineName)})`);
+    return workload.forNode(request.nodeName, nodeToken);
+  }
+
+  async forControlPlane(request: Omit<NodeK8sdRequest, 'machineName' | 'nodeName'>, signal: AbortSignal): Promise<K8sdClient> {
+    const { workload } = await this.workload(request);
+    return (await workload.forControlPlane({ signal })).client;
+  }
+
+  private async workload(request: Pick<NodeK8sdRequest, 'cluster' | 'config'>): Promise<{ workload: WorkloadK8sd; tokens: Secret }> {
+    const { cluster } = request;
+    const tokens = await this.client.get(kinds.secret, { namespace: cluster.metadata.namespace ?? '', name: clusterObjectNames.token(cluster.metadata.name ?? '') });
     const workload = new WorkloadK8sd({
       kubeConfig: await workloadKubeConfig(this.client, cluster, 'reach the node'),
       microclusterPort: effectivePorts(request.config?.spec?.controlPlane).microclusterPort,
@@ -37,6 +49,6 @@ export class WorkloadNodeK8sdAccess implements NodeK8sdAccess {
       authToken: secretText(tokens, secretValueKey) ?? '',
       timeoutMs: this.options.timeoutMs,
     });
-    return workload.forNode(request.nodeName, nodeToken);
+    return { workload, tokens };
   }
 }

@@ -4,7 +4,7 @@ import type { SimulatedCluster } from '@capi-ck8s/k8sd-sim';
 import { kindRef, type KubeObject, type Manager } from '@capi-ck8s/runtime';
 import { createTestNamespace, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
 import { kinds } from '../../kinds';
-import { ClusterFixture, installAllCrds, startProvider, testClient, WorkloadCluster } from '../../test-support/int-env';
+import { installAllCrds, startProvider, startRunningCluster, testClient, WorkloadCluster } from '../../test-support/int-env';
 import type { UpgradePolicy } from './state';
 
 const env = sharedEnvironment();
@@ -20,7 +20,6 @@ const annotation = {
 let namespace: string;
 let manager: Manager;
 let workload: WorkloadCluster;
-let fixture: ClusterFixture;
 let simulated: SimulatedCluster;
 
 const provider = () => startProvider(kubeConfig, namespace, { upgradePolicy: policy });
@@ -29,20 +28,7 @@ beforeAll(async () => {
   await installAllCrds(kubeConfig);
   [namespace, workload] = await Promise.all([createTestNamespace(kubeConfig, 'cabpck-upgrade'), WorkloadCluster.start({ snapRefreshDurationMs: 600 })]);
   manager = await provider();
-  fixture = new ClusterFixture(client, namespace, 'upgrade');
-  await fixture.create();
-  await fixture.createTokenSecret();
-  await fixture.provisionInfrastructure();
-  const spec = { controlPlane: { microclusterPort: workload.port } };
-  await fixture.createMachine('upgrade-cp-0', { controlPlane: true, spec });
-  await fixture.waitForData('upgrade-cp-0');
-  simulated = await workload.bootstrapFirstNode('upgrade', fixture.authToken, 'upgrade-cp-0', (await fixture.nodeToken('upgrade-cp-0')) ?? '');
-  await fixture.initializeControlPlane(workload.kubeconfigText());
-  await fixture.createMachine('upgrade-cp-1', { controlPlane: true, spec });
-  await fixture.waitForData('upgrade-cp-1');
-  await workload.joinControlPlaneNode(simulated, 'upgrade-cp-1', (await fixture.nodeToken('upgrade-cp-1')) ?? '');
-  await Promise.all(['upgrade-cp-0', 'upgrade-cp-1'].map((name) => fixture.provisionMachine(name)));
-  await Promise.all(['upgrade-cp-0', 'upgrade-cp-1'].map((name) => fixture.waitForNodeRef(name, 90_000)));
+  ({ simulated } = await startRunningCluster(client, workload, namespace, 'upgrade', [{ name: 'upgrade-cp-1', role: 'control-plane' }]));
 }, 180_000);
 
 afterAll(async () => {

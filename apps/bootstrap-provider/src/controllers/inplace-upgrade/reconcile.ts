@@ -8,7 +8,6 @@ import {
   done,
   type EventRecorder,
   isBeingDeleted,
-  mutableCopy,
   type ObjectClient,
   type ObjectKey,
   type ReconcileContext,
@@ -18,16 +17,16 @@ import {
 } from '@capi-ck8s/runtime';
 import { kinds, type MachineObject } from '../../kinds';
 import type { NodeK8sdAccess } from '../../workload/node-k8sd';
+import { type AnnotationChanges, annotateMachine, recordOnMachine } from '../machine-annotations';
 import { configOfMachine } from '../ck8sconfig/watches';
 import {
-  applyChanges,
   backoffAfter,
   doneChanges,
   failedAttemptsAnnotation,
   failedChanges,
   finishedChanges,
   nextUpgradeStep,
-  startedChanges,
+  claimedChanges,
   type UpgradePolicy,
   type UpgradeStep,
   upgradeState,
@@ -67,10 +66,11 @@ export function inPlaceUpgradeReconciler(deps: InPlaceUpgradeDependencies): Reco
       case 'backoff':
         return requeueAfter(step.delayMs);
       case 'finish':
-        await annotate(deps, machine, finishedChanges(step.release));
+        await annotateMachine(deps.client, machine, finishedChanges(step.release));
         return done;
       case 'lost':
-        return fail(deps, machine, step.attempt, `the upgrade cannot be followed: ${step.reason}`);
+        // Locked: a Machine read before its change id was recorded conflicts here rather than failing a running change.
+        return fail(deps, machine, step.attempt, `the upgrade cannot be followed: ${step.reason}`, annotateMachine);
       default:
         return callK8sd(deps, machine, step, context);
     }
@@ -98,7 +98,7 @@ async function callK8sd(
     return step.kind === 'start' ? await start(deps, machine, k8sd, step, context.signal) : await poll(deps, machine, k8sd, step, context.signal);
   } catch (error) {
     // A call cut short by the provider shutting down says nothing about the node: the next provider resumes.
-    if (context.signal.aborted) throw error;
+    if (context.signal.aborted) return done;
     return fail(deps, machine, step.attempt, (error as Error).message);
   } finally {
     k8sd?.close();
@@ -112,8 +112,11 @@ async function start(
   step: Extract<UpgradeStep, { kind: 'start' }>,
   signal: AbortSignal,
 ): Promise<Result> {
+  // Claimed under the optimistic lock before k8sd is asked, so a decision taken on a stale Machine never starts a
+  // second refresh: it conflicts here instead.
+  await annotateMachine(deps.client, machine, claimedChanges());
   const changeId = await k8sd.snapRefresh({ [step.target.option]: step.target.value }, { signal });
-  await annotate(deps, machine, startedChanges(changeId));
+  await recordOnMachine(deps.client, machine, { [annotations.inPlaceUpgradeChangeId]: changeId });
   deps.events.event(machine, 'Normal', 'InPlaceUpgradeInProgress', `refreshing the k8s snap to ${step.target.option}=${step.target.value} (attempt ${step.attempt}, change ${changeId})`);
   return requeueAfter(deps.policy.pollMs);
 }
@@ -130,21 +133,16 @@ async function poll(
   if (status.status !== 'Done') {
     return fail(deps, machine, step.attempt, `snap refresh change ${step.changeId} ended ${status.status}: ${status.errorMessage || '(no message)'}`);
   }
-  await annotate(deps, machine, doneChanges());
+  await recordOnMachine(deps.client, machine, doneChanges());
   deps.events.event(machine, 'Normal', 'InPlaceUpgradeDone', `the k8s snap was refreshed (change ${step.changeId})`);
   return done;
 }
 
-async function fail(deps: InPlaceUpgradeDependencies, machine: MachineObject, attempt: number, message: string): Promise<Result> {
-  await annotate(deps, machine, failedChanges(deps.clock.now(), attempt, machine.metadata.annotations?.[annotations.inPlaceUpgradeTo] ?? ''));
+type Write = (client: ObjectClient, machine: MachineObject, changes: AnnotationChanges) => Promise<unknown>;
+
+async function fail(deps: InPlaceUpgradeDependencies, machine: MachineObject, attempt: number, message: string, write: Write = recordOnMachine): Promise<Result> {
+  await write(deps.client, machine, failedChanges(deps.clock.now(), attempt, machine.metadata.annotations?.[annotations.inPlaceUpgradeTo] ?? ''));
   const retry = attempt < deps.policy.maxAttempts ? `; retrying in ${Math.round(backoffAfter(attempt, deps.policy) / 1000)} s` : '; no attempts left';
   deps.events.event(machine, 'Warning', 'InPlaceUpgradeFailed', `attempt ${attempt} of ${deps.policy.maxAttempts} failed: ${message}${retry}`);
   return attempt < deps.policy.maxAttempts ? requeueAfter(backoffAfter(attempt, deps.policy)) : done;
-}
-
-/** Optimistically locked: a Machine changed meanwhile is read again rather than overwritten. */
-async function annotate(deps: InPlaceUpgradeDependencies, machine: MachineObject, changes: Record<string, string | null>): Promise<void> {
-  const updated = mutableCopy(machine);
-  updated.metadata.annotations = applyChanges(machine.metadata.annotations, changes);
-  await deps.client.patch(machine, updated, { optimisticLock: true });
 }

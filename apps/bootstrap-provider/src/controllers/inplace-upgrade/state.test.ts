@@ -1,5 +1,5 @@
+import { applyChanges } from '../machine-annotations';
 import {
-  applyChanges,
   backoffAfter,
   failedChanges,
   finishedChanges,

@@ -2,6 +2,7 @@
 // restarted provider resumes where the last one stopped. Pure: no I/O, time passed in.
 import { annotations, upgradeStatuses } from '@capi-ck8s/api';
 import { parseSnapInstallAnnotation, RenderInputError, type SnapInstallSource } from '@capi-ck8s/cloudinit';
+import type { AnnotationChanges } from '../machine-annotations';
 
 /**
  * Not upstream's: `<count>:<target>`, how many attempts at `target` failed. Upstream retried failed upgrades
@@ -108,12 +109,11 @@ function retryStep(state: UpgradeState, target: SnapInstallSource, nowMs: number
   return remaining > 0 ? { kind: 'backoff', delayMs: remaining } : { kind: 'start', target, attempt: failures + 1 };
 }
 
-type AnnotationChanges = Record<string, string | null>;
-
-export function startedChanges(changeId: string): AnnotationChanges {
+/** Taken before the snap refresh is requested; the change id is recorded once k8sd returns it. */
+export function claimedChanges(): AnnotationChanges {
   return {
     [annotations.inPlaceUpgradeStatus]: upgradeStatuses.inProgress,
-    [annotations.inPlaceUpgradeChangeId]: changeId,
+    [annotations.inPlaceUpgradeChangeId]: null,
     [annotations.inPlaceUpgradeRelease]: null,
   };
 }
@@ -139,16 +139,6 @@ export function finishedChanges(release: string): AnnotationChanges {
     [failedAttemptsAnnotation]: null,
     [annotations.inPlaceUpgradeRelease]: release,
   };
-}
-
-/** Applies changes (null removes) to a copy of the annotations. */
-export function applyChanges(current: Readonly<Record<string, string>> | undefined, changes: AnnotationChanges): Record<string, string> {
-  const next: Record<string, string> = { ...current };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null) delete next[key];
-    else next[key] = value;
-  }
-  return next;
 }
 
 const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
