@@ -8,9 +8,7 @@ import { type KubeObject, kindRef } from './objects';
 
 export type EventType = 'Normal' | 'Warning';
 
-interface CoreEvent extends KubeObject {
-  count?: number;
-}
+type CoreEvent = KubeObject & { count?: number } & Record<string, unknown>;
 
 const EVENT = kindRef<CoreEvent>('v1', 'Event');
 /** Repeats within this window update one Event (count, lastTimestamp) instead of creating another. */
@@ -60,6 +58,7 @@ export class EventRecorder {
     if (previous && now - previous.lastSeen < AGGREGATION_WINDOW_MS) {
       previous.count++;
       previous.lastSeen = now;
+      this.remember(key, previous);
       try {
         await this.client.mergePatch(EVENT, { namespace: previous.namespace, name: previous.name }, { count: previous.count, lastTimestamp: formatTime(now) });
         return;
@@ -91,7 +90,7 @@ export class EventRecorder {
       firstTimestamp: timestamp,
       lastTimestamp: timestamp,
       count: 1,
-    } as CoreEvent);
+    });
     this.remember(key, { name, namespace, count: 1, firstTimestamp: timestamp, lastSeen: now });
   }
 

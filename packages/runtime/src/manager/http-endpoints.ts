@@ -1,5 +1,13 @@
+import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+
+/** What the manager needs of a started HTTP(S) server. */
+export interface Listener {
+  listen(options: { host: string; port: number }): Promise<string>;
+  close(): PromiseLike<undefined> | Promise<void>;
+  server: { address(): AddressInfo | string | null };
+}
 
 /** A named check; throwing or resolving false means unhealthy. */
 export type Check = () => boolean | Promise<boolean>;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Clock, realClock, type Timer } from '../clock';
 import { ObjectClient } from '../client/object-client';
@@ -21,7 +20,8 @@ import { kindId, type KindRef, type KubeObject } from '../objects';
 import { CertWatcher, type ServingCertificate } from '../webhook/cert-watcher';
 import { type SelfManagedCertificateOptions, SelfManagedCertificates } from '../webhook/self-managed-certificates';
 import { WebhookServer } from '../webhook/server';
-import { type Check, metricsServer, probeServer } from './http-endpoints';
+import { type Check, type Listener, metricsServer, probeServer } from './http-endpoints';
+import { MetricsAuthorizer, secureMetricsServer, selfSignedServingCertificate } from './secure-metrics';
 
 export interface ManagerOptions {
   /** Names the process: field manager, event source, lease name prefix. */
@@ -43,6 +43,12 @@ export interface ManagerOptions {
   webhookHost?: string;
   /** Issue the webhook certificate into a Secret and inject the CA, instead of reading --webhook-cert-dir. */
   selfManagedCertificates?: SelfManagedCertificateOptions;
+  /**
+   * Serve /metrics over HTTPS to callers whose bearer token passes a TokenReview and who may `get` /metrics
+   * (SubjectAccessReview), as CAPI providers do; the certificate comes from `certDir` (tls.crt, tls.key) or is
+   * generated self-signed. Without this option /metrics is plain HTTP.
+   */
+  secureMetrics?: { certDir?: string };
   /** Replaces the REST list/watch, e.g. to inject faults in front of a real apiserver in tests. */
   transport?: ListWatchTransport;
 }
@@ -70,10 +76,11 @@ export class Manager {
   private readonly controllers: Controller[] = [];
   private readonly liveness = new Map<string, Check>([['ping', () => true]]);
   private readonly readiness = new Map<string, Check>([['ping', () => true]]);
-  private readonly servers: FastifyInstance[] = [];
+  private readonly servers: Listener[] = [];
   private readonly abort = new AbortController();
   private certWatcher: CertWatcher | undefined;
   private renewalTimer: Timer | undefined;
+  private metricsCertWatcher: CertWatcher | undefined;
   private elector: LeaderElector | undefined;
   private phase: Phase = 'new';
   private controllersRunning = false;
@@ -174,6 +181,7 @@ export class Manager {
     await this.elector?.release();
     this.certWatcher?.stop();
     this.renewalTimer?.cancel();
+    this.metricsCertWatcher?.stop();
     await this.webhooks.stop();
     await this.cache.stop();
     await Promise.all(this.servers.map((server) => server.close()));
@@ -259,14 +267,24 @@ export class Manager {
   private async startEndpoints(): Promise<void> {
     const probes = parseBindAddress('health-probe-bind-address', this.flags.healthProbeBindAddress);
     const metrics = parseBindAddress('metrics-bind-address', this.flags.metricsBindAddress);
-    for (const [address, server] of [
-      [probes, probeServer(this.liveness, this.readiness)],
-      [metrics, metricsServer(this.metrics.registry)],
-    ] as const) {
-      if (!address) continue;
-      await server.listen({ host: address.host, port: address.port });
-      this.servers.push(server);
-    }
+    if (probes) await this.listen(probeServer(this.liveness, this.readiness), probes);
+    if (metrics) await this.listen(await this.metricsServer(), metrics);
+  }
+
+  private async metricsServer(): Promise<Listener> {
+    const secure = this.options.secureMetrics;
+    if (!secure) return metricsServer(this.metrics.registry);
+    if (!secure.certDir) return secureMetricsServer(this.metrics.registry, await selfSignedServingCertificate(), new MetricsAuthorizer(this.rest, this.clock));
+    const watcher = new CertWatcher({ certDir: secure.certDir, clock: this.clock, logger: this.logger.child({ component: 'metrics-certs' }) });
+    this.metricsCertWatcher = watcher;
+    const server = secureMetricsServer(this.metrics.registry, await watcher.start(), new MetricsAuthorizer(this.rest, this.clock));
+    watcher.onChange((certificate) => server.useCertificate(certificate));
+    return server;
+  }
+
+  private async listen(server: Listener, address: { host: string; port: number }): Promise<void> {
+    await server.listen(address);
+    this.servers.push(server);
   }
 
   /** Bound ports of the probe and metrics servers (in that order, skipping disabled ones), for tests with port 0. */
