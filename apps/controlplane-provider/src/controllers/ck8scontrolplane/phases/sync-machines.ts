@@ -1,0 +1,26 @@
+// syncMachines: labels, annotations and deletion timeouts of spec.machineTemplate pushed to existing Machines
+// without replacing them. Keys removed from the template stay on the Machines (a merge patch only adds/overwrites).
+import { isDeepStrictEqual } from 'node:util';
+import { mutableCopy } from '@capi-ck8s/runtime';
+import type { Pass, ReconcileDependencies } from '../dependencies';
+import type { OwnedMachineInput } from '../scope';
+import { machineAnnotations, machineDeletion, machineLabels } from './machine-metadata';
+
+/** Returns how many Machines were changed. */
+export async function syncMachines(deps: ReconcileDependencies, pass: Pass, machines: readonly OwnedMachineInput[]): Promise<number> {
+  const wantLabels = machineLabels(pass);
+  const wantAnnotations = machineAnnotations(pass);
+  const wantDeletion = machineDeletion(pass.controlPlane.spec?.machineTemplate);
+  let changed = 0;
+  for (const { machine } of machines) {
+    if (machine.metadata.deletionTimestamp) continue;
+    const updated = mutableCopy(machine);
+    updated.metadata.labels = { ...machine.metadata.labels, ...wantLabels };
+    updated.metadata.annotations = { ...machine.metadata.annotations, ...wantAnnotations };
+    if (Object.keys(wantDeletion).length > 0) updated.spec.deletion = { ...machine.spec.deletion, ...wantDeletion };
+    if (isDeepStrictEqual(updated, machine)) continue;
+    await deps.client.patch(machine, updated);
+    changed++;
+  }
+  return changed;
+}

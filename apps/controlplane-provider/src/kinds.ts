@@ -1,0 +1,54 @@
+// Typed kinds the control plane provider reads and writes.
+import {
+  bootstrapApiVersion,
+  type CK8sConfig,
+  type CK8sControlPlane,
+  type Cluster,
+  clusterApiVersion,
+  controlPlaneApiVersion,
+  type Machine,
+  type MachinePool,
+} from '@capi-ck8s/api';
+import { type KubeObject, kindRef } from '@capi-ck8s/runtime';
+
+// The api package's types leave metadata optional (they mirror the CRD schema); objects read from the apiserver
+// always carry it, which is what the runtime's KubeObject states.
+export type ControlPlaneObject = CK8sControlPlane & KubeObject;
+export type CK8sConfigObject = CK8sConfig & KubeObject;
+export type ClusterObject = Cluster & KubeObject;
+export type MachineObject = Machine & KubeObject;
+export type MachinePoolObject = MachinePool & KubeObject;
+
+export interface Secret extends KubeObject {
+  type?: string;
+  data?: Record<string, string>;
+}
+
+export interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
+
+/** An infrastructure machine or template: only metadata and spec are read, everything else passes through. */
+export interface InfrastructureObject extends KubeObject {
+  spec?: Record<string, unknown>;
+}
+
+export const kinds = {
+  controlPlane: kindRef<ControlPlaneObject>(controlPlaneApiVersion, 'CK8sControlPlane'),
+  config: kindRef<CK8sConfigObject>(bootstrapApiVersion, 'CK8sConfig'),
+  cluster: kindRef<ClusterObject>(clusterApiVersion, 'Cluster'),
+  machine: kindRef<MachineObject>(clusterApiVersion, 'Machine'),
+  machinePool: kindRef<MachinePoolObject>(clusterApiVersion, 'MachinePool'),
+  secret: kindRef<Secret>('v1', 'Secret'),
+  configMap: kindRef<ConfigMap>('v1', 'ConfigMap'),
+  node: kindRef<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>('v1', 'Node'),
+} as const;
+
+export function secretText(secret: Secret | undefined, key: string): string | undefined {
+  const encoded = secret?.data?.[key];
+  return encoded === undefined || encoded === '' ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+}
+
+export function base64(text: string): string {
+  return Buffer.from(text).toString('base64');
+}
