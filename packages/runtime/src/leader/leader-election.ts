@@ -38,6 +38,29 @@ export function formatMicroTime(epochMs: number): string {
 }
 
 /**
+ * Whether another candidate still holds the lease: it names a holder other than us, and that record has not
+ * changed for less than its own leaseDurationSeconds, measured from when we observed it (never from its timestamps,
+ * which come from another machine's clock).
+ */
+export function heldByAnother(record: LeaseSpec, observedAt: number, now: number, identity: string, defaultDurationMs: number): boolean {
+  const holder = record.holderIdentity;
+  const validForMs = (record.leaseDurationSeconds ?? defaultDurationMs / 1000) * 1000;
+  return Boolean(holder) && holder !== identity && observedAt + validForMs > now;
+}
+
+/** The record we write to take or keep the lease: renewals keep acquireTime, takeovers count a transition. */
+export function nextLeaseSpec(previous: LeaseSpec | undefined, identity: string, now: number, leaseDurationMs: number): LeaseSpec {
+  const renewing = previous?.holderIdentity === identity;
+  return {
+    holderIdentity: identity,
+    leaseDurationSeconds: Math.round(leaseDurationMs / 1000),
+    acquireTime: renewing && previous.acquireTime ? previous.acquireTime : formatMicroTime(now),
+    renewTime: formatMicroTime(now),
+    leaseTransitions: renewing ? (previous.leaseTransitions ?? 0) : (previous?.leaseTransitions ?? -1) + 1,
+  };
+}
+
+/**
  * client-go's leader election on a coordination.k8s.io/v1 Lease. Another holder's lease counts as expired only when
  * its record has not changed for its own leaseDurationSeconds as measured on our clock (never comparing clocks
  * across machines); every write carries the resourceVersion read, so two candidates cannot both win.
@@ -129,35 +152,20 @@ export class LeaderElector {
     try {
       const lease = await this.read(signal);
       if (!lease) {
-        const spec = this.ownSpec(now, undefined);
-        await this.write('POST', spec, undefined, signal);
+        await this.write('POST', nextLeaseSpec(undefined, identity, now, leaseDurationMs), undefined, signal);
         return true;
       }
       const current = lease.spec ?? {};
       if (!this.observed || !isDeepStrictEqual(this.observed.spec, current)) {
         this.observed = { spec: current, at: now, resourceVersion: lease.metadata.resourceVersion ?? '' };
       }
-      const holder = current.holderIdentity;
-      const validForMs = (current.leaseDurationSeconds ?? leaseDurationMs / 1000) * 1000;
-      if (holder && holder !== identity && this.observed.at + validForMs > now) return false;
-      await this.write('PUT', this.ownSpec(now, current), lease.metadata.resourceVersion, signal);
+      if (heldByAnother(current, this.observed.at, now, identity, leaseDurationMs)) return false;
+      await this.write('PUT', nextLeaseSpec(current, identity, now, leaseDurationMs), lease.metadata.resourceVersion, signal);
       return true;
     } catch (error) {
       if (!isConflict(error) && !isAlreadyExists(error)) logger.warn({ lease: this.leaseName(), err: error }, 'lease update failed');
       return false;
     }
-  }
-
-  private ownSpec(now: number, previous: LeaseSpec | undefined): LeaseSpec {
-    const { identity, leaseDurationMs } = this.options;
-    const renewing = previous?.holderIdentity === identity;
-    return {
-      holderIdentity: identity,
-      leaseDurationSeconds: Math.round(leaseDurationMs / 1000),
-      acquireTime: renewing && previous.acquireTime ? previous.acquireTime : formatMicroTime(now),
-      renewTime: formatMicroTime(now),
-      leaseTransitions: renewing ? (previous.leaseTransitions ?? 0) : (previous?.leaseTransitions ?? -1) + 1,
-    };
   }
 
   private async read(signal: AbortSignal): Promise<Lease | undefined> {
