@@ -5,6 +5,7 @@ import {
   type Cluster,
   clusterApiVersion,
   type Machine,
+  type MachineDeployment,
   type MachinePool,
 } from '@capi-ck8s/api';
 import { type KubeObject, kindRef } from '@capi-ck8s/runtime';
@@ -16,6 +17,7 @@ export type CK8sConfigTemplateObject = CK8sConfigTemplate & KubeObject;
 export type ClusterObject = Cluster & KubeObject;
 export type MachineObject = Machine & KubeObject;
 export type MachinePoolObject = MachinePool & KubeObject;
+export type MachineDeploymentObject = MachineDeployment & KubeObject;
 
 export interface Secret extends KubeObject {
   type?: string;
@@ -36,6 +38,7 @@ export const kinds = {
   cluster: kindRef<ClusterObject>(clusterApiVersion, 'Cluster'),
   machine: kindRef<MachineObject>(clusterApiVersion, 'Machine'),
   machinePool: kindRef<MachinePoolObject>(clusterApiVersion, 'MachinePool'),
+  machineDeployment: kindRef<MachineDeploymentObject>(clusterApiVersion, 'MachineDeployment'),
   secret: kindRef<Secret>('v1', 'Secret'),
   configMap: kindRef<ConfigMap>('v1', 'ConfigMap'),
   lease: kindRef<Lease>('coordination.k8s.io/v1', 'Lease'),

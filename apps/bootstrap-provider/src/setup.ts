@@ -8,6 +8,7 @@ import { indexOwnersByConfig } from './controllers/ck8sconfig/phases/owner';
 import { ck8sConfigReconciler } from './controllers/ck8sconfig/reconcile';
 import { clusterWaitingForSecret, configOfMachine, configOfMachinePool, configsOfCluster } from './controllers/ck8sconfig/watches';
 import { certificatesReconciler } from './controllers/certificates/reconcile';
+import { deploymentOfMachine, deploymentUpgradeReconciler } from './controllers/deployment-upgrade/reconcile';
 import { inPlaceUpgradeReconciler } from './controllers/inplace-upgrade/reconcile';
 import { defaultUpgradePolicy, type UpgradePolicy } from './controllers/inplace-upgrade/state';
 import { registerCk8sConfigWebhooks } from './webhooks/ck8sconfig';
@@ -74,6 +75,25 @@ export function setupBootstrapProvider(manager: Manager, options: BootstrapProvi
         clock: manager.clock,
         events: manager.eventRecorder('ck8s-in-place-upgrade-controller'),
         nodes: new WorkloadNodeK8sdAccess(manager.client, k8sdAccess),
+        policy: options.upgradePolicy ?? defaultUpgradePolicy,
+      }),
+    );
+  manager
+    .controller('md-in-place-upgrade')
+    .for(
+      kinds.machineDeployment,
+      objectPredicate((deployment) => {
+        const values = deployment.metadata.annotations ?? {};
+        return values[annotations.inPlaceUpgradeTo] !== undefined || values[annotations.inPlaceUpgradeRelease] !== undefined;
+      }),
+    )
+    .watches(kinds.machine, deploymentOfMachine)
+    .complete(
+      deploymentUpgradeReconciler({
+        cache,
+        client: manager.client,
+        clock: manager.clock,
+        events: manager.eventRecorder('ck8s-md-orchestrated-inplace-upgrade-controller'),
         policy: options.upgradePolicy ?? defaultUpgradePolicy,
       }),
     );

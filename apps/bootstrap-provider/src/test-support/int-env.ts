@@ -150,8 +150,8 @@ export class ClusterFixture {
   }
 
   /** As the infrastructure provider does once the machine runs: its provider ID, then provisioned. */
-  async provisionMachine(name: string): Promise<void> {
-    const key = { namespace: this.namespace, name };
+  async provisionMachine(name: string, infrastructureName = name): Promise<void> {
+    const key = { namespace: this.namespace, name: infrastructureName };
     await this.client.mergePatch(statusOf(testKinds.infrastructureMachine.apiVersion, testKinds.infrastructureMachine.kind), key, { spec: { providerID: testProviderId(name) } });
     await this.client.mergePatch(statusOf(testKinds.infrastructureMachine.apiVersion, testKinds.infrastructureMachine.kind), key, { status: { initialization: { provisioned: true } } }, 'status');
   }

@@ -37,11 +37,13 @@ export const testControlPlaneGroup = 'controlplane.test.capi-ck8s.io';
 export const testKinds = {
   infrastructureCluster: { apiVersion: `${testInfrastructureGroup}/v1alpha1`, kind: 'TestInfraCluster' },
   infrastructureMachine: { apiVersion: `${testInfrastructureGroup}/v1alpha1`, kind: 'TestInfraMachine' },
+  infrastructureMachineTemplate: { apiVersion: `${testInfrastructureGroup}/v1alpha1`, kind: 'TestInfraMachineTemplate' },
   controlPlane: { apiVersion: `${testControlPlaneGroup}/v1alpha1`, kind: 'TestControlPlane' },
 } as const;
 
 export const testCrds = [
   testCrd(testInfrastructureGroup, 'TestInfraCluster', 'testinfraclusters'),
   testCrd(testInfrastructureGroup, 'TestInfraMachine', 'testinframachines'),
+  testCrd(testInfrastructureGroup, 'TestInfraMachineTemplate', 'testinframachinetemplates'),
   testCrd(testControlPlaneGroup, 'TestControlPlane', 'testcontrolplanes'),
 ];

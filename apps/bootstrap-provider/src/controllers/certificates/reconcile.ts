@@ -18,7 +18,7 @@ import {
 } from '@capi-ck8s/runtime';
 import { kinds, type ClusterObject, type CK8sConfigObject, type MachineObject } from '../../kinds';
 import type { NodeK8sdAccess } from '../../workload/node-k8sd';
-import { annotateMachine, recordOnMachine } from '../machine-annotations';
+import { annotateObject, recordOnObject } from '../annotations';
 import { configOfMachine } from '../ck8sconfig/watches';
 import { nextCertificatesStep } from './decide';
 
@@ -46,7 +46,7 @@ export function certificatesReconciler(deps: CertificatesDependencies): Reconcil
     // A Machine getting its node is an update event: no timer needed while waiting for one.
     if (step.kind === 'idle' || step.kind === 'wait-for-node' || !nodeName) return done;
     if (step.kind === 'clear-status') {
-      await annotateMachine(deps.client, machine, { [annotations.refreshCertificatesStatus]: null });
+      await annotateObject(deps.client, machine, { [annotations.refreshCertificatesStatus]: null });
       return done;
     }
     if (step.kind === 'invalid-ttl') {
@@ -76,7 +76,7 @@ async function readExpiry(deps: CertificatesDependencies, node: NodeContext) {
   const k8sd = await nodeClient(deps, node);
   try {
     const expiry = await k8sd.certificatesExpiry();
-    await recordOnMachine(deps.client, node.machine, { [annotations.certificatesExpiry]: formatTime(expiry.getTime()) });
+    await recordOnObject(deps.client, node.machine, { [annotations.certificatesExpiry]: formatTime(expiry.getTime()) });
     return done;
   } finally {
     k8sd.close();
@@ -86,11 +86,11 @@ async function readExpiry(deps: CertificatesDependencies, node: NodeContext) {
 async function refresh(deps: CertificatesDependencies, node: NodeContext, ttlSeconds: number, signal: AbortSignal) {
   const { machine } = node;
   // Claimed under the optimistic lock before the node is asked, so a stale Machine never starts a second refresh.
-  const inProgress = await annotateMachine(deps.client, machine, { [annotations.refreshCertificatesStatus]: upgradeStatuses.inProgress });
+  const inProgress = await annotateObject(deps.client, machine, { [annotations.refreshCertificatesStatus]: upgradeStatuses.inProgress });
   deps.events.event(machine, 'Normal', 'CertificatesRefreshInProgress', `refreshing the node certificates for ${ttlSeconds} s`);
   try {
     const notAfter = machine.metadata.labels?.[labels.controlPlane] === undefined ? await refreshWorker(deps, node, ttlSeconds, signal) : await refreshControlPlane(deps, node, ttlSeconds, signal);
-    await recordOnMachine(deps.client, inProgress, {
+    await recordOnObject(deps.client, inProgress, {
       [annotations.refreshCertificates]: null,
       [annotations.refreshCertificatesStatus]: upgradeStatuses.done,
       [annotations.certificatesExpiry]: formatTime(notAfter.getTime()),
@@ -100,7 +100,7 @@ async function refresh(deps: CertificatesDependencies, node: NodeContext, ttlSec
   } catch (error) {
     // A run cut short by the provider shutting down is resumed by the next provider (the status stays in progress).
     if (signal.aborted) return done;
-    await recordOnMachine(deps.client, inProgress, { [annotations.refreshCertificatesStatus]: upgradeStatuses.failed });
+    await recordOnObject(deps.client, inProgress, { [annotations.refreshCertificatesStatus]: upgradeStatuses.failed });
     deps.events.event(machine, 'Warning', 'CertificatesRefreshFailed', `refreshing the node certificates failed: ${(error as Error).message}; retrying`);
     throw error;
   }

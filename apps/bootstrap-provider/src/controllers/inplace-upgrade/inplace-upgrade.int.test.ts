@@ -108,7 +108,8 @@ describe('in-place upgrade', () => {
 
   it('resumes an upgrade in progress after a provider restart', async () => {
     await requestUpgrade('upgrade-cp-0', 'revision=7777');
-    await waitForAnnotations('upgrade-cp-0', (values) => values[annotation.status] === 'in-progress');
+    // Stopped while the change runs on the node (its id recorded).
+    await waitForAnnotations('upgrade-cp-0', (values) => values[annotation.status] === 'in-progress' && values['v1beta2.k8sd.io/in-place-upgrade-change-id'] !== undefined);
     await manager.stop();
     expect((await machineAnnotations('upgrade-cp-0'))[annotation.status]).toBe('in-progress');
     manager = await provider();

@@ -17,7 +17,7 @@ import {
 } from '@capi-ck8s/runtime';
 import { kinds, type MachineObject } from '../../kinds';
 import type { NodeK8sdAccess } from '../../workload/node-k8sd';
-import { type AnnotationChanges, annotateMachine, recordOnMachine } from '../machine-annotations';
+import { type AnnotationChanges, annotateObject, recordOnObject } from '../annotations';
 import { configOfMachine } from '../ck8sconfig/watches';
 import {
   backoffAfter,
@@ -66,11 +66,11 @@ export function inPlaceUpgradeReconciler(deps: InPlaceUpgradeDependencies): Reco
       case 'backoff':
         return requeueAfter(step.delayMs);
       case 'finish':
-        await annotateMachine(deps.client, machine, finishedChanges(step.release));
+        await annotateObject(deps.client, machine, finishedChanges(step.release));
         return done;
       case 'lost':
         // Locked: a Machine read before its change id was recorded conflicts here rather than failing a running change.
-        return fail(deps, machine, step.attempt, `the upgrade cannot be followed: ${step.reason}`, annotateMachine);
+        return fail(deps, machine, step.attempt, `the upgrade cannot be followed: ${step.reason}`, annotateObject);
       default:
         return callK8sd(deps, machine, step, context);
     }
@@ -114,9 +114,9 @@ async function start(
 ): Promise<Result> {
   // Claimed under the optimistic lock before k8sd is asked, so a decision taken on a stale Machine never starts a
   // second refresh: it conflicts here instead.
-  await annotateMachine(deps.client, machine, claimedChanges());
+  await annotateObject(deps.client, machine, claimedChanges());
   const changeId = await k8sd.snapRefresh({ [step.target.option]: step.target.value }, { signal });
-  await recordOnMachine(deps.client, machine, { [annotations.inPlaceUpgradeChangeId]: changeId });
+  await recordOnObject(deps.client, machine, { [annotations.inPlaceUpgradeChangeId]: changeId });
   deps.events.event(machine, 'Normal', 'InPlaceUpgradeInProgress', `refreshing the k8s snap to ${step.target.option}=${step.target.value} (attempt ${step.attempt}, change ${changeId})`);
   return requeueAfter(deps.policy.pollMs);
 }
@@ -133,14 +133,14 @@ async function poll(
   if (status.status !== 'Done') {
     return fail(deps, machine, step.attempt, `snap refresh change ${step.changeId} ended ${status.status}: ${status.errorMessage || '(no message)'}`);
   }
-  await recordOnMachine(deps.client, machine, doneChanges());
+  await recordOnObject(deps.client, machine, doneChanges());
   deps.events.event(machine, 'Normal', 'InPlaceUpgradeDone', `the k8s snap was refreshed (change ${step.changeId})`);
   return done;
 }
 
 type Write = (client: ObjectClient, machine: MachineObject, changes: AnnotationChanges) => Promise<unknown>;
 
-async function fail(deps: InPlaceUpgradeDependencies, machine: MachineObject, attempt: number, message: string, write: Write = recordOnMachine): Promise<Result> {
+async function fail(deps: InPlaceUpgradeDependencies, machine: MachineObject, attempt: number, message: string, write: Write = recordOnObject): Promise<Result> {
   await write(deps.client, machine, failedChanges(deps.clock.now(), attempt, machine.metadata.annotations?.[annotations.inPlaceUpgradeTo] ?? ''));
   const retry = attempt < deps.policy.maxAttempts ? `; retrying in ${Math.round(backoffAfter(attempt, deps.policy) / 1000)} s` : '; no attempts left';
   deps.events.event(machine, 'Warning', 'InPlaceUpgradeFailed', `attempt ${attempt} of ${deps.policy.maxAttempts} failed: ${message}${retry}`);

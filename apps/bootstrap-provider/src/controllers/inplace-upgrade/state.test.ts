@@ -1,4 +1,4 @@
-import { applyChanges } from '../machine-annotations';
+import { applyChanges } from '../annotations';
 import {
   backoffAfter,
   failedChanges,

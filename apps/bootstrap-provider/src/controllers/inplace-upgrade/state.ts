@@ -2,7 +2,7 @@
 // restarted provider resumes where the last one stopped. Pure: no I/O, time passed in.
 import { annotations, upgradeStatuses } from '@capi-ck8s/api';
 import { parseSnapInstallAnnotation, RenderInputError, type SnapInstallSource } from '@capi-ck8s/cloudinit';
-import type { AnnotationChanges } from '../machine-annotations';
+import type { AnnotationChanges } from '../annotations';
 
 /**
  * Not upstream's: `<count>:<target>`, how many attempts at `target` failed. Upstream retried failed upgrades
