@@ -85,6 +85,8 @@ export class Manager {
   private phase: Phase = 'new';
   private controllersRunning = false;
   private background: Promise<void> = Promise.resolve();
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
   private readonly leadershipWaiters: (() => void)[] = [];
   private settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
   /** Resolves after a clean `stop`; rejects when leadership is lost or the controllers cannot start. */
@@ -156,9 +158,14 @@ export class Manager {
   }
 
   /** Starts servers and caches and returns; controllers follow once caches sync and leadership is won. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
     if (this.phase !== 'new') throw new Error('a manager starts once');
     this.phase = 'starting';
+    this.starting = this.startParts();
+    return this.starting;
+  }
+
+  private async startParts(): Promise<void> {
     this.readiness.set('informers', () => this.cache.hasSynced());
     await this.startEndpoints();
     if (this.webhooks.paths().length > 0) {
@@ -171,8 +178,14 @@ export class Manager {
   }
 
   /** Drains reconciles, releases the lease, and stops webhooks, caches and servers, in that order. */
-  async stop(): Promise<void> {
-    if (this.phase === 'stopped' || this.phase === 'stopping') return this.done.catch(() => undefined);
+  stop(): Promise<void> {
+    this.stopping ??= this.stopParts();
+    return this.stopping;
+  }
+
+  private async stopParts(): Promise<void> {
+    // A SIGTERM can arrive while starting: let the start finish (or fail) so that everything it opened is closed.
+    await this.starting?.catch(() => undefined);
     this.phase = 'stopping';
     this.abort.abort();
     await this.background;
