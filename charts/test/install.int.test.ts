@@ -136,6 +136,8 @@ describe.each<ProviderChart>(['bootstrap-provider', 'controlplane-provider'])('%
 
   beforeAll(async () => {
     namespace = await createTestNamespace(kubeConfig, 'charts-install');
+    // The manager pod must satisfy the "restricted" Pod Security Standard, or the ReplicaSet cannot create it.
+    await run('kubectl', ['label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=restricted', `--kubeconfig=${environment.kubeconfigPath}`]);
     user = serviceAccountUser(namespace, prefix);
     await installChart(environment.kubeconfigPath, chart, {
       release: 'provider',
@@ -153,7 +155,7 @@ describe.each<ProviderChart>(['bootstrap-provider', 'controlplane-provider'])('%
     });
   });
 
-  it('creates the manager Deployment, whose pod the apiserver admits with the chart ServiceAccount', async () => {
+  it('creates the manager Deployment, whose pod the apiserver admits under the restricted Pod Security Standard', async () => {
     const deployment = await kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: names.deployment, namespace });
     expect(deployment.spec?.template.spec?.containers.map((container) => container.name)).toEqual(['manager']);
     const pod = await waitFor(

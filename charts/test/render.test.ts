@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifests } from '@capi-ck8s/testenv';
 import {
@@ -12,6 +13,7 @@ import {
   providerLabel,
   providerObjectNames,
   renderChart,
+  run,
 } from '../src';
 import {
   annotationsOf,
@@ -66,6 +68,15 @@ describe.each(providerCharts)('%s chart', (chart) => {
     [{ webhook: { certManager: { issuerRef: { kind: 'ClusterIssuer' } } } }, "at '/webhook/certManager/issuerRef'"],
   ])('rejects bad values %j naming the field and the rule', async (values, message) => {
     await expect(render(chart, values)).rejects.toThrow(message);
+  });
+
+  it('packages into a self-contained archive that renders like the chart folder', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'capi-ck8s-chart-package-'));
+    await run('helm', ['package', chartFolder(chart), '--destination', folder]);
+    const [archive] = readdirSync(folder);
+    const { stdout: packaged } = await run('helm', ['template', 'test', join(folder, archive!), '--namespace', namespace, '--include-crds']);
+    const { stdout: unpacked } = await run('helm', ['template', 'test', chartFolder(chart), '--namespace', namespace, '--include-crds']);
+    expect(packaged).toBe(unpacked);
   });
 
   it('names its objects like the upstream kustomize output', async () => {
