@@ -3,5 +3,5 @@
 import { globSync } from 'node:fs';
 
 export default {
-  projects: globSync(['packages/*/jest.config.mjs', 'apps/*/jest.config.mjs', 'e2e/jest.config.mjs']).sort(),
+  projects: globSync(['packages/*/jest.config.mjs', 'apps/*/jest.config.mjs', 'charts/jest.config.mjs', 'e2e/jest.config.mjs']).sort(),
 };
