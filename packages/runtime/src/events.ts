@@ -32,6 +32,7 @@ export class EventRecorder {
   private readonly remembered = new Map<string, Remembered>();
   private pending: Promise<void> = Promise.resolve();
   private readonly host = hostname();
+  private sequence = 0;
 
   constructor(
     private readonly client: ObjectClient,
@@ -67,7 +68,8 @@ export class EventRecorder {
       }
     }
     const namespace = object.metadata.namespace || 'default';
-    const name = `${object.metadata.name ?? 'object'}.${(now * 1e6).toString(16)}`;
+    // Time plus a sequence number: two events about one object in the same millisecond still get distinct names.
+    const name = `${object.metadata.name ?? 'object'}.${now.toString(16)}${(this.sequence++ % 0x1000).toString(16).padStart(3, '0')}`;
     const timestamp = formatTime(now);
     await this.client.create<CoreEvent>({
       apiVersion: 'v1',
