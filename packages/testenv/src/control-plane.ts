@@ -152,6 +152,11 @@ export class TestControlPlane {
     return `https://127.0.0.1:${this.apiServerPort}`;
   }
 
+  /** The etcd client URL, for tests that act on storage directly (e.g. compaction to force a 410 on watches). */
+  get etcdUrl(): string {
+    return `http://127.0.0.1:${this.etcdPort}`;
+  }
+
   get caPem(): string {
     return this.certificates.servingCa.certPem;
   }
@@ -254,7 +259,7 @@ export class TestControlPlane {
 
   private async startEtcd(): Promise<void> {
     const peerPort = await freeLoopbackPort();
-    const url = `http://127.0.0.1:${this.etcdPort}`;
+    const url = this.etcdUrl;
     this.etcd = new ManagedProcess({
       name: 'etcd',
       command: binaryPath('etcd'),
