@@ -93,7 +93,7 @@ describe('the bundled provider process', () => {
     await workload.bootstrapFirstNode('bundled', fixture.authToken, 'bundled-cp-0', (await fixture.nodeToken('bundled-cp-0')) ?? '');
     await fixture.initializeControlPlane(workload.kubeconfigText());
     await fixture.waitForData('bundled-worker-0', 30_000);
-    expect((await fixture.config('bundled-worker-0')).status).toMatchObject({ ready: true, initialization: { dataSecretCreated: true } });
+    expect((await fixture.waitForDataInStatus('bundled-worker-0')).status).toMatchObject({ ready: true, dataSecretName: 'bundled-worker-0' });
 
     const lease = await client.get(kinds.lease, { namespace: 'default', name: 'cabpck-bundle-test' });
     expect(lease.spec?.holderIdentity).toBeTruthy();

@@ -183,6 +183,18 @@ export class ClusterFixture {
     return { secret, seenAt: performance.now() };
   }
 
+  /** The status write follows the data secret's creation; waits until the config reports its data. */
+  async waitForDataInStatus(name: string): Promise<CK8sConfigObject> {
+    return waitFor(
+      `status of ${name} to record its data secret`,
+      async () => {
+        const config = await this.config(name);
+        return config.status?.initialization?.dataSecretCreated ? config : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 25 },
+    );
+  }
+
   async waitForCondition(name: string, type: string, test: (value: Condition) => boolean, timeoutMs = 30_000): Promise<Condition> {
     let last: Condition | undefined;
     return waitFor(

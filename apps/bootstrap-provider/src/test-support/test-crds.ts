@@ -37,6 +37,7 @@ export const testControlPlaneGroup = 'controlplane.test.capi-ck8s.io';
 export const testKinds = {
   infrastructureCluster: { apiVersion: `${testInfrastructureGroup}/v1alpha1`, kind: 'TestInfraCluster' },
   infrastructureMachine: { apiVersion: `${testInfrastructureGroup}/v1alpha1`, kind: 'TestInfraMachine' },
+  infrastructureMachinePool: { apiVersion: `${testInfrastructureGroup}/v1alpha1`, kind: 'TestInfraMachinePool' },
   infrastructureMachineTemplate: { apiVersion: `${testInfrastructureGroup}/v1alpha1`, kind: 'TestInfraMachineTemplate' },
   controlPlane: { apiVersion: `${testControlPlaneGroup}/v1alpha1`, kind: 'TestControlPlane' },
 } as const;
@@ -45,5 +46,6 @@ export const testCrds = [
   testCrd(testInfrastructureGroup, 'TestInfraCluster', 'testinfraclusters'),
   testCrd(testInfrastructureGroup, 'TestInfraMachine', 'testinframachines'),
   testCrd(testInfrastructureGroup, 'TestInfraMachineTemplate', 'testinframachinetemplates'),
+  testCrd(testInfrastructureGroup, 'TestInfraMachinePool', 'testinframachinepools'),
   testCrd(testControlPlaneGroup, 'TestControlPlane', 'testcontrolplanes'),
 ];

@@ -2,10 +2,12 @@
 // the infrastructure and control plane providers, and the k8sd SIMULATOR plays the nodes' k8sd.
 import { load } from 'js-yaml';
 import type { SimulatedCluster } from '@capi-ck8s/k8sd-sim';
-import type { Manager } from '@capi-ck8s/runtime';
+import { bootstrapApiVersion } from '@capi-ck8s/api';
+import type { KubeObject, Manager } from '@capi-ck8s/runtime';
 import { createTestNamespace, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
 import { kinds, type Secret, secretText } from '../../kinds';
 import { ClusterFixture, installAllCrds, startProvider, testClient, WorkloadCluster } from '../../test-support/int-env';
+import { testKinds } from '../../test-support/test-crds';
 
 interface CloudConfig {
   write_files: { path: string; content: string }[];
@@ -26,6 +28,7 @@ const client = testClient(kubeConfig);
 let namespace: string;
 let manager: Manager;
 let workload: WorkloadCluster;
+let simulatedAlpha: SimulatedCluster | undefined;
 const timings: Record<string, number[]> = { init: [], 'join-control-plane': [], worker: [] };
 
 beforeAll(async () => {
@@ -77,6 +80,7 @@ describe('bootstrapping a cluster', () => {
 
     // The first node comes up (in the simulator); the control plane provider reports the cluster initialised.
     const simulated = await workload.bootstrapFirstNode('alpha', fixture.authToken, initName, initNodeToken);
+    simulatedAlpha = simulated;
     const initialisedAt = performance.now();
     await fixture.initializeControlPlane(workload.kubeconfigText());
 
@@ -103,7 +107,44 @@ describe('bootstrapping a cluster', () => {
       timings[role]?.push(seenAt - createdAt);
     }
   }, 180_000);
+
+  it('bootstraps a MachinePool as workers, with one node token for the pool', async () => {
+    const fixture = new ClusterFixture(client, namespace, 'alpha');
+    await client.create({ apiVersion: bootstrapApiVersion, kind: 'CK8sConfig', metadata: { name: 'alpha-pool', namespace }, spec: { controlPlane: { microclusterPort: workload.port } } });
+    await client.create({ ...testKinds.infrastructureMachinePool, metadata: { name: 'alpha-pool', namespace }, spec: {} });
+    const createdAt = performance.now();
+    await client.create({
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'MachinePool',
+      metadata: { name: 'alpha-pool', namespace, labels: { 'cluster.x-k8s.io/cluster-name': 'alpha' } },
+      spec: {
+        clusterName: 'alpha',
+        replicas: 2,
+        template: {
+          spec: {
+            clusterName: 'alpha',
+            version: 'v1.33.2',
+            bootstrap: { configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'CK8sConfig', name: 'alpha-pool' } },
+            infrastructureRef: { apiGroup: testKinds.infrastructureMachinePool.apiVersion.split('/')[0], kind: testKinds.infrastructureMachinePool.kind, name: 'alpha-pool' },
+          },
+        },
+      },
+    } as KubeObject);
+    const { secret, seenAt } = await fixture.waitForData('alpha-pool');
+    timings['machine-pool'] = [seenAt - createdAt];
+    expect(workloadJoinToken(secret)).toMatchObject({ name: '', role: 'worker' });
+    expect(fileIn(secret, '/capi/etc/node-token')).toBe(await fixture.nodeToken('alpha-pool'));
+    await waitFor(
+      'Cluster API to give the pool its data secret',
+      async () => (await client.get(kinds.machinePool, { namespace, name: 'alpha-pool' })).spec.template.spec.bootstrap.dataSecretName,
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+  }, 60_000);
 });
+
+function workloadJoinToken(secret: Secret) {
+  return simulatedAlpha?.pendingJoinTokens().find((candidate) => candidate.token === fileIn(secret, '/capi/etc/join-token'));
+}
 
 function firstWithData(fixture: ClusterFixture, names: string[]): Promise<string> {
   return waitFor(
@@ -133,7 +174,7 @@ async function expectInitData(fixture: ClusterFixture, initName: string, secret:
   expect(initNodeToken).toMatch(/^[0-9a-f]{32}$/);
   expect(fileIn(secret, '/capi/etc/node-token')).toBe(initNodeToken);
   expect(cloudConfigOf(secret).runcmd).toContain('/capi/scripts/bootstrap.sh');
-  const initConfig = await fixture.config(initName);
+  const initConfig = await fixture.waitForDataInStatus(initName);
   expect(initConfig.status).toMatchObject({ dataSecretName: initName, initialization: { dataSecretCreated: true }, ready: true });
   expect(initConfig.spec?.version).toBe('v1.33.2');
   return initNodeToken;
