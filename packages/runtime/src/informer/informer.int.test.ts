@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type TestControlPlane, waitFor } from '@capi-ck8s/testenv';
 import { pino } from 'pino';
@@ -109,13 +108,10 @@ describe('Informer against a real apiserver', () => {
 
   /**
    * Compacts etcd's history up to now, so that resuming a watch from an older resourceVersion really is "too old"
-   * (a young apiserver could otherwise replay it from etcd). The etcd URL is read from the apiserver's command line.
+   * (a young apiserver could otherwise replay it from etcd).
    */
   async function compactEtcd(): Promise<void> {
-    const apiServerPid = cp.processIds()['kube-apiserver'];
-    const commandLine = readFileSync(`/proc/${apiServerPid}/cmdline`, 'utf8').split('\0');
-    const etcd = commandLine.find((arg) => arg.startsWith('--etcd-servers='))?.slice('--etcd-servers='.length);
-    if (!etcd) throw new Error('kube-apiserver has no --etcd-servers');
+    const etcd = cp.etcdUrl;
     const status = (await (await fetch(`${etcd}/v3/maintenance/status`, { method: 'POST', body: '{}' })).json()) as { header: { revision: string } };
     const response = await fetch(`${etcd}/v3/kv/compaction`, { method: 'POST', body: JSON.stringify({ revision: status.header.revision, physical: true }) });
     if (!response.ok) throw new Error(`etcd compaction failed: ${response.status} ${await response.text()}`);
