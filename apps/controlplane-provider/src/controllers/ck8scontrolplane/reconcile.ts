@@ -11,6 +11,7 @@ import { infrastructureTemplate } from './phases/infrastructure-template';
 import { controlPlaneEndpoint, reconcileKubeconfig } from './phases/kubeconfig';
 import { adoptMachines, ownedMachines } from './phases/machines';
 import { pausedBecause } from './phases/pause';
+import { infrastructureWait } from './phases/wait-infrastructure';
 import { applyRemediationBookkeeping } from './phases/remediation-bookkeeping';
 import { NODE_REMOVAL_RETRY_MS, NodeRemovalFailed, remediateMachine, scaleDownMachine } from './phases/remove-machine';
 import { syncMachines } from './phases/sync-machines';
@@ -67,12 +68,14 @@ function waited(report: PassReport, wait: PhaseWait): Result {
 }
 
 /**
- * In order: infrastructure template, cluster CAs, cluster token, control plane endpoint, kubeconfig, adoption, the
+ * In order: infrastructure template, the cluster's infrastructure, cluster CAs, cluster token, control plane endpoint, kubeconfig, adoption, the
  * owned Machines, syncMachines, the workload cluster, then the one action decideNextStep picks.
  */
 async function phases(deps: ReconcileDependencies, pass: Pass, report: PassReport, context: ReconcileContext): Promise<Result> {
   const template = await infrastructureTemplate(deps, pass);
   if (isPhaseWait(template)) return waited(report, template);
+  const infrastructure = infrastructureWait(pass);
+  if (infrastructure) return waited(report, infrastructure);
 
   const authorities = await clusterAuthorities(deps, pass);
   if (isPhaseWait(authorities)) {
