@@ -1,6 +1,6 @@
 // The CK8sConfig reconcile: an ordered list of phases, any of which may end the pass, then one status write.
 import { ck8sConfigReasons } from '@capi-ck8s/api';
-import { done, isBeingDeleted, type ObjectKey, type ReconcileContext, type Reconciler, requeueAfter, type Result } from '@capi-ck8s/runtime';
+import { done, isBeingDeleted, isConflict, type ObjectKey, type ReconcileContext, type Reconciler, requeueAfter, type Result } from '@capi-ck8s/runtime';
 import { kinds, type CK8sConfigObject } from '../../kinds';
 import { type ReconcileDependencies, Waiting } from './dependencies';
 import { existingDataSecret } from './phases/existing-data';
@@ -11,7 +11,7 @@ import { findConfigOwner } from './phases/owner';
 import { pauseReport } from './phases/pause';
 import { recordOwnerVersion } from './phases/version';
 import { infrastructureWait } from './phases/wait-infrastructure';
-import { bootstrapRole, controlPlaneInitialized, effectiveSpec, type Scope } from './scope';
+import { bootstrapRole, controlPlaneInitialized, effectiveSpec, pausedBecause, type Scope } from './scope';
 import { dataSecretAvailable, nextStatus, type Observations } from './status';
 
 export function ck8sConfigReconciler(deps: ReconcileDependencies): Reconciler {
@@ -32,10 +32,13 @@ export function ck8sConfigReconciler(deps: ReconcileDependencies): Reconciler {
     const observations: Observations = {};
     let config = cached;
     try {
-      config = await recordOwnerVersion(deps.client, cached, owner);
+      // A paused config is not written to, its spec included.
+      config = pausedBecause(cluster, cached) ? cached : await recordOwnerVersion(deps.client, cached, owner);
       const scope: Scope = { config, spec: effectiveSpec(config, owner), owner, cluster, namespace: key.namespace ?? '', clusterName: owner.clusterName };
       return await reconcilePhases(deps, scope, observations, context);
     } catch (error) {
+      // A conflict only means the cache was behind: retried at once, nothing worth reporting.
+      if (isConflict(error)) throw error;
       if (!(error instanceof Waiting)) {
         observations.dataSecret ??= { status: 'False', reason: ck8sConfigReasons.dataSecretGenerationFailed, message: `${(error as Error).message}; retrying` };
         await writeStatus(deps, config, observations, false);
