@@ -10,7 +10,7 @@ export interface ProviderFlags {
   manager: ManagerFlags;
   kubeconfig: string | undefined;
   leaderElectionId: string;
-  /** The chart asks for plain HTTP metrics with this; without it, it expects HTTPS (not served yet, see README). */
+  /** Plain HTTP metrics; without it they are HTTPS with authentication and authorisation (the chart's default). */
   metricsInsecure: boolean;
   webhookCertMode: WebhookCertMode;
   webhookCertSecret: string | undefined;

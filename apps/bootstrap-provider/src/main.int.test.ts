@@ -1,10 +1,12 @@
 // The bundled dist/main.js as the container runs it: one process, real flags, against the shared environment.
 import { execFile } from 'node:child_process';
+import { get as httpsGet } from 'node:https';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { kindRef, type KubeObject } from '@capi-ck8s/runtime';
 import { createTestNamespace, freeLoopbackPort, ManagedProcess, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
 import { kinds } from './kinds';
 import { ClusterFixture, installAllCrds, testClient, WorkloadCluster } from './test-support/int-env';
@@ -21,6 +23,7 @@ let provider: ManagedProcess;
 let workload: WorkloadCluster;
 let webhookConfigurations = '';
 let ports: { health: number; metrics: number; webhook: number };
+let servingCa = '';
 
 beforeAll(async () => {
   const bundled = join(folder, 'main.js');
@@ -34,6 +37,7 @@ beforeAll(async () => {
   ]);
   namespace = created;
   workload = started;
+  servingCa = certificates.caPem;
   ports = { health: await freeLoopbackPort(), metrics: await freeLoopbackPort(), webhook: await freeLoopbackPort() };
   provider = new ManagedProcess({
     name: 'bootstrap-provider',
@@ -44,7 +48,6 @@ beforeAll(async () => {
       `--namespace=${namespace}`,
       `--health-probe-bind-address=127.0.0.1:${ports.health}`,
       `--metrics-bind-address=127.0.0.1:${ports.metrics}`,
-      '--metrics-insecure',
       `--webhook-port=${ports.webhook}`,
       `--webhook-cert-dir=${certificates.dir}`,
       '--webhook-cert-mode=cert-manager',
@@ -71,12 +74,50 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (webhookConfigurations) await removeProviderWebhooks(client, webhookConfigurations);
+  // Cluster-scoped, so not removed with the namespace.
+  for (const kind of ['ClusterRoleBinding', 'ClusterRole']) {
+    await client.delete(kindRef('rbac.authorization.k8s.io/v1', kind), { name: `${namespace}-metrics-reader` });
+  }
   await provider?.stop();
   await workload?.stop();
 });
 
+function scrape(token?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsGet(
+      { host: '127.0.0.1', port: ports.metrics, path: '/metrics', ca: servingCa, servername: '127.0.0.1', headers: token ? { authorization: `Bearer ${token}` } : {} },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
+    request.on('error', reject);
+  });
+}
+
+/** A ServiceAccount allowed to GET /metrics, and a token for it. */
+async function metricsReaderToken(): Promise<string> {
+  const name = `${namespace}-metrics-reader`;
+  await client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'scraper', namespace } });
+  await client.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }] } as KubeObject);
+  await client.create({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+    subjects: [{ kind: 'ServiceAccount', name: 'scraper', namespace }],
+  } as KubeObject);
+  const review = await client.rest.request<{ status: { token: string } }>({
+    method: 'POST',
+    path: `/api/v1/namespaces/${namespace}/serviceaccounts/scraper/token`,
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
+  });
+  return review.status.token;
+}
+
 describe('the bundled provider process', () => {
-  it('bootstraps an init node and a worker through its controller, and serves webhooks and metrics', async () => {
+  it('bootstraps an init node and a worker through its controller, and serves webhooks and secure metrics', async () => {
     await expect(
       client.create({ apiVersion: 'bootstrap.cluster.x-k8s.io/v1beta2', kind: 'CK8sConfig', metadata: { name: 'bad', namespace }, spec: { version: 'latest' } }),
     ).rejects.toThrow('spec.version: Invalid value: "latest"');
@@ -97,8 +138,11 @@ describe('the bundled provider process', () => {
 
     const lease = await client.get(kinds.lease, { namespace: 'default', name: 'cabpck-bundle-test' });
     expect(lease.spec?.holderIdentity).toBeTruthy();
-    const metrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
-    expect(metrics).toMatch(/controller_runtime_reconcile_total\{controller="ck8sconfig",result="success"\} [1-9]/);
+    // Metrics: HTTPS with the webhook certificate; anonymous scrapes refused, a bound ServiceAccount's allowed.
+    expect((await scrape()).status).toBe(401);
+    const metrics = await scrape(await metricsReaderToken());
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(/controller_runtime_reconcile_total\{controller="ck8sconfig",result="success"\} [1-9]/);
   });
 
   it('drains and exits on SIGTERM', async () => {
