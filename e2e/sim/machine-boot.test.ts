@@ -2,7 +2,8 @@
 // @capi-ck8s/cloudinit) boots in a sandbox, where the node agent turns `k8s bootstrap` into a real workload API server
 // with the cluster's PKI. The test plays the bootstrap and control plane providers by hand (data secrets, join tokens
 // from k8sd, the kubeconfig secret); everything it asserts about is read from real API servers or real sockets.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { clusterApiVersion, type CK8sConfigSpec } from '@capi-ck8s/api';
 import { clusterFacts, k8sdProxyManifest, renderCloudConfig } from '@capi-ck8s/cloudinit';
@@ -17,7 +18,7 @@ import {
   renderKubeconfig,
 } from '@capi-ck8s/pki';
 import { type KubeObject, ObjectClient, RestClient } from '@capi-ck8s/runtime';
-import { createTestNamespace, deleteTestNamespace, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
+import { createTestNamespace, deleteTestNamespace, freeLoopbackPort, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
 import { simApiVersion } from './crds';
 import { type ClusterObject, type SimCluster, simKinds } from './kinds';
 import { installSimCrds, type SimInfrastructureProvider, startSimInfrastructureProvider } from './provider';
@@ -144,6 +145,8 @@ async function bootMachine(machine: string, role: 'init-control-plane' | 'join-c
     },
   );
   durations[`${machine} (${role}) to Running`] = Math.round(performance.now() - started);
+  const state = provider.cloud.machineState(`${namespace}/${machine}`);
+  if (state?.phase === 'booted') durations[`${machine} boot`] = state.durationMs;
 }
 
 async function deleteMachine(machine: string): Promise<void> {
@@ -294,5 +297,35 @@ describe('a Cluster on the simulated infrastructure', () => {
     expect(provider.cloud.cluster(`${namespace}/${CLUSTER}`)).toBeUndefined();
     for (const pid of processes) expect(() => process.kill(pid, 0)).toThrow();
     for (const folder of folders) expect(existsSync(folder)).toBe(false);
+  });
+
+  it('stopping the provider stops a running cluster: no workload process, node listener or folder is left', async () => {
+    const key = `${namespace}/left-running`;
+    const simulated = provider.cloud.ensureCluster(key, { host: '127.0.0.1', port: await freeLoopbackPort() });
+    const userData = renderCloudConfig({
+      role: 'init-control-plane',
+      spec,
+      cluster: { controlPlaneEndpointHost: '127.0.0.1' },
+      nodeToken: randomToken(),
+      secretValue: () => undefined,
+      ...pki,
+      authToken,
+      k8sdProxyManifest: k8sdProxyManifest(),
+    });
+    provider.cloud.boot({ key: `${namespace}/left-running-0`, clusterKey: key, machineName: 'left-running-0', providerID: 'sim://left-running/left-running-0', userData, kubernetesVersion: VERSION });
+    await waitFor('the machine to boot', () => (provider.cloud.machineState(`${namespace}/left-running-0`)?.phase === 'booted' ? true : undefined), {
+      timeoutMs: 60_000,
+      explain: () => JSON.stringify(provider.cloud.machineState(`${namespace}/left-running-0`)),
+    });
+    const processes = simulated.processIds();
+    const folders = simulated.folders();
+    const address = provider.cloud.machineNode(`${namespace}/left-running-0`)?.address ?? '';
+    const port = simulated.microclusterPort ?? 0;
+    expect(processes).toHaveLength(2);
+    await provider.stop();
+    for (const pid of processes) expect(() => process.kill(pid, 0)).toThrow();
+    for (const folder of folders) expect(existsSync(folder)).toBe(false);
+    await expect(new K8sdClient(directTransport({ address, port }), { authToken }).probe()).rejects.toThrow(/ECONNREFUSED/);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(`capi-ck8s-testenv-sim-${namespace}-`) || name.startsWith('capi-ck8s-sim-kubectl-'))).toEqual([]);
   });
 });

@@ -44,12 +44,13 @@ export async function startSimInfrastructureProvider(options: SimInfrastructureP
   registerSimControllers(manager, cloud);
   await manager.start();
   await manager.waitForLeadership();
+  let stopped: Promise<void> | undefined;
   return {
     cloud,
     manager,
-    async stop() {
-      await manager.stop();
-      await cloud.stop();
+    stop() {
+      stopped ??= manager.stop().then(() => cloud.stop());
+      return stopped;
     },
   };
 }

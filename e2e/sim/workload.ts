@@ -1,7 +1,7 @@
 // SIMULATOR: one workload cluster as its simulated machines make it. The first control plane node's `k8s bootstrap`
 // starts a REAL kube-apiserver + etcd (testenv) on the cluster's loopback endpoint with the cluster's CAs; every node
 // gets a k8sd SIMULATOR node, a simulated kubelet (Node object, port-forward endpoint, k8sd-proxy pod) and a vote in
-// the simulated datastore. The API server answers only while that datastore has quorum.
+// the simulated datastore. The API server answers until that datastore loses quorum.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -149,7 +149,7 @@ export class SimulatedWorkloadCluster {
     this.heartbeat = setInterval(() => void this.exclusive(() => this.beat()).catch(() => undefined), HEARTBEAT_MS);
   }
 
-  /** The workload API server answers (a control plane exists and its datastore has quorum). */
+  /** The workload API server answers (a control plane exists and its datastore never lost quorum). */
   get serving(): boolean {
     return this.running?.serving ?? false;
   }
@@ -196,7 +196,7 @@ export class SimulatedWorkloadCluster {
       }
       if (this.endpoint.host !== '127.0.0.1') throw new NodeCommandError(`the simulated control plane serves on 127.0.0.1, not ${this.endpoint.host}`);
       const controlPlane = await startControlPlane({
-        name: `sim-${basename(this.key)}`,
+        name: `sim-${this.key.replace('/', '-')}`,
         controllerManager: false,
         servingCa: config.servingCa,
         clientCa: config.clientCa,
@@ -303,18 +303,15 @@ export class SimulatedWorkloadCluster {
       .map((member) => ({ name: member.name, alive: this.nodes.get(member.name)?.running ?? false }));
   }
 
-  /** Starts or stops the API server as the datastore gains or loses quorum. */
+  /**
+   * Stops the API server once the datastore loses quorum. For good, as with a real etcd: without quorum no member can
+   * be removed or added, so only a new bootstrap (after every member is gone) brings a cluster back.
+   */
   private async evaluateQuorum(): Promise<void> {
     const running = this.running;
-    if (!running) return;
-    const quorum = hasQuorum(this.datastoreMembers());
-    if (quorum && !running.serving) {
-      await running.controlPlane.startApiServerAgain();
-      running.serving = true;
-    } else if (!quorum && running.serving) {
-      running.serving = false;
-      await running.controlPlane.stopApiServer();
-    }
+    if (!running?.serving || hasQuorum(this.datastoreMembers())) return;
+    running.serving = false;
+    await running.controlPlane.stopApiServer();
   }
 
   /** What the node's kubelet does when it starts: the Node object and the port-forward endpoint. */
