@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { clusterApiVersion, type CK8sControlPlaneSpec, controlPlaneApiVersion, type Condition } from '@capi-ck8s/api';
 import { K8sdSimulator, type SimulatedCluster } from '@capi-ck8s/k8sd-sim';
 import { createLogger, kindRef, type KubeObject, Manager, type ManagerFlags, ObjectClient, RestClient } from '@capi-ck8s/runtime';
-import { freeLoopbackPort, installCrds, startControlPlane, type TestControlPlane, waitFor } from '@capi-ck8s/testenv';
+import { createTestNamespace, freeLoopbackPort, installCrds, startControlPlane, type TestControlPlane, waitFor } from '@capi-ck8s/testenv';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { base64, type ControlPlaneObject, kinds, type MachineObject, type Secret, secretText } from '../kinds';
 import { cacheSelectors, type ControlPlaneProviderOptions, setupControlPlaneProvider } from '../setup';
@@ -318,4 +318,64 @@ export class ClusterUnderTest {
 export async function startSimulator(): Promise<{ simulator: K8sdSimulator; port: number }> {
   const port = await freeLoopbackPort();
   return { simulator: await K8sdSimulator.start({ port }), port };
+}
+
+/**
+ * What every integration test file needs, set up in beforeAll and torn down in afterAll: a namespace, the CRDs, a
+ * k8sd simulator and the provider; `newCluster` gives a provisioned cluster whose machines the test plays.
+ */
+export class ProviderTestBed {
+  readonly client: ObjectClient;
+  readonly durations: Record<string, number> = {};
+  namespace = '';
+  port = 0;
+  simulator!: K8sdSimulator;
+  provider!: RunningProvider;
+  private readonly clusters: ClusterUnderTest[] = [];
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    private readonly label: string,
+  ) {
+    this.client = testClient(kubeConfig);
+    beforeAll(async () => {
+      const [namespace, simulated] = await Promise.all([createTestNamespace(kubeConfig, `cacpck-${label}`), startSimulator(), installAllCrds(kubeConfig)]);
+      this.namespace = namespace;
+      this.simulator = simulated.simulator;
+      this.port = simulated.port;
+      this.provider = await startProvider(kubeConfig, namespace);
+    }, 120_000);
+    afterAll(async () => {
+      await this.provider?.stop();
+      await Promise.all(this.clusters.map((cluster) => cluster.stop()));
+      await this.simulator?.stop();
+      process.stdout.write(`control plane ${label} durations (ms): ${JSON.stringify(this.durations)}\n`);
+    });
+  }
+
+  /** A cluster with its CK8sControlPlane, infrastructure provisioned, workload apiserver up and machines played. */
+  async newCluster(name: string, spec: Partial<CK8sControlPlaneSpec> = {}): Promise<ClusterUnderTest> {
+    const cluster = new ClusterUnderTest(this.client, this.namespace, name, this.simulator, this.port);
+    this.clusters.push(cluster);
+    await cluster.create(spec);
+    await cluster.provisionInfrastructure();
+    await cluster.startWorkload();
+    cluster.startPlaying();
+    return cluster;
+  }
+
+  async restartProvider(pauseMs: number, whileStopped: () => Promise<void>): Promise<void> {
+    await this.provider.stop();
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    await whileStopped();
+    this.provider = await startProvider(this.kubeConfig, this.namespace);
+  }
+
+  /** Runs `work` and records how long it took under `name`. */
+  async timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const result = await work();
+    this.durations[name] = Math.round(performance.now() - started);
+    return result;
+  }
 }

@@ -1,10 +1,14 @@
 // A control plane's life through the real Cluster API core controllers: initialisation (the kubeconfig it writes
 // authenticates against a real workload apiserver serving with the CAs it generated), scaling 1 → 3 → 1 with k8sd
-// remove-node on the way down. The test plays the infrastructure provider and the machines; k8sd is SIMULATED.
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+// remove-node on the way down, admin certificate rotation, pause, and deletion after the workers. The test plays the infrastructure provider and the machines; k8sd is SIMULATED.
+import { clusterApiVersion, bootstrapApiVersion } from '@capi-ck8s/api';
 import type { K8sdSimulator } from '@capi-ck8s/k8sd-sim';
-import { createTestNamespace, sharedEnvironment } from '@capi-ck8s/testenv';
-import { kinds, secretText } from '../../kinds';
+import { issueCertificate, needsRotation, parseKubeconfig, renderKubeconfig } from '@capi-ck8s/pki';
+import type { KubeObject } from '@capi-ck8s/runtime';
+import { createTestNamespace, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { base64, kinds, secretText } from '../../kinds';
+import { testKinds } from '../../test-support/test-crds';
 import { ClusterUnderTest, condition, installAllCrds, type RunningProvider, startProvider, startSimulator, testClient } from '../../test-support/int-env';
 
 const env = sharedEnvironment();
@@ -42,6 +46,18 @@ async function newCluster(name: string, replicas = 1): Promise<ClusterUnderTest>
 const readyWith = (replicas: number) => (controlPlane: { status?: { readyReplicas?: number; replicas?: number; upToDateReplicas?: number } }, machines: { metadata: { deletionTimestamp?: string } }[]) =>
   controlPlane.status?.replicas === replicas && controlPlane.status.readyReplicas === replicas && machines.length === replicas && machines.every((machine) => !machine.metadata.deletionTimestamp);
 
+/** `<cluster>-kubeconfig` has the contract's shape and its admin identity lists the workload cluster's nodes. */
+async function expectWorkingKubeconfig(clusterName: string, nodeNames: unknown[]): Promise<void> {
+  const secret = await client.get(kinds.secret, { namespace, name: `${clusterName}-kubeconfig` });
+  expect(secret.type).toBe('cluster.x-k8s.io/secret');
+  expect(secret.metadata.labels?.['cluster.x-k8s.io/cluster-name']).toBe(clusterName);
+  expect(secret.metadata.ownerReferences?.find((owner) => owner.controller)?.kind).toBe('CK8sControlPlane');
+  const workloadConfig = new KubeConfig();
+  workloadConfig.loadFromString(secretText(secret, 'value') ?? '');
+  const nodes = await workloadConfig.makeApiClient(CoreV1Api).listNode();
+  expect(nodes.items.map((node) => node.metadata?.name)).toEqual(nodeNames);
+}
+
 describe('a CK8sControlPlane', () => {
   it('initialises one machine and writes a kubeconfig that authenticates against the workload apiserver', async () => {
     const started = performance.now();
@@ -58,14 +74,7 @@ describe('a CK8sControlPlane', () => {
     const config = await client.get(kinds.config, { namespace, name: machine?.spec.bootstrap.configRef?.name ?? '' });
     expect(config.spec?.controlPlane?.microclusterPort).toBe(port);
 
-    const secret = await client.get(kinds.secret, { namespace, name: 'init-kubeconfig' });
-    expect(secret.type).toBe('cluster.x-k8s.io/secret');
-    expect(secret.metadata.labels?.['cluster.x-k8s.io/cluster-name']).toBe('init');
-    expect(secret.metadata.ownerReferences?.find((owner) => owner.controller)?.kind).toBe('CK8sControlPlane');
-    const workloadConfig = new KubeConfig();
-    workloadConfig.loadFromString(secretText(secret, 'value') ?? '');
-    const nodes = await workloadConfig.makeApiClient(CoreV1Api).listNode();
-    expect(nodes.items.map((node) => node.metadata?.name)).toEqual([machine?.metadata.name]);
+    await expectWorkingKubeconfig('init', [machine?.metadata.name]);
   }, 150_000);
 
   it('scales 1 → 3 → 1, removing each node from the cluster through k8sd before deleting its machine', async () => {
@@ -87,4 +96,75 @@ describe('a CK8sControlPlane', () => {
     expect(removals).toBe(2);
     expect(cluster.simulated?.members()).toHaveLength(1);
   }, 240_000);
+
+  it('re-issues the admin certificate of the kubeconfig once half of its life has passed', async () => {
+    const cluster = await newCluster('rotate');
+    await cluster.waitForControlPlane('one Ready machine', readyWith(1));
+    const key = { namespace, name: 'rotate-kubeconfig' };
+    const original = parseKubeconfig(secretText(await client.get(kinds.secret, key), 'value') ?? '');
+    expect(needsRotation(original.client.certPem)).toBe(false);
+    const cca = await client.get(kinds.secret, { namespace, name: 'rotate-cca' });
+    const clientCa = { certPem: secretText(cca, 'tls.crt') ?? '', keyPem: secretText(cca, 'tls.key') ?? '' };
+    const dayMs = 24 * 60 * 60 * 1000;
+    const aging = await issueCertificate({ issuer: clientCa, commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['clientAuth'], validityDays: 365, now: new Date(Date.now() - 200 * dayMs) });
+    const agingKubeconfig = renderKubeconfig({ clusterName: 'rotate', server: original.server, caCertPem: original.caCertPem, client: aging });
+    const started = performance.now();
+    await client.mergePatch(kinds.secret, key, { data: { value: base64(agingKubeconfig) } });
+
+    const rotated = await waitFor(
+      'the kubeconfig to carry a fresh admin certificate',
+      async () => {
+        const current = parseKubeconfig(secretText(await client.get(kinds.secret, key), 'value') ?? '');
+        return current.client.certPem !== aging.certPem ? current : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    durations['kubeconfig rotation'] = Math.round(performance.now() - started);
+    expect(needsRotation(rotated.client.certPem)).toBe(false);
+    await expectWorkingKubeconfig('rotate', (await cluster.machines()).map((machine) => machine.metadata.name));
+  }, 150_000);
+
+  it('does nothing while the Cluster is paused and resumes when unpaused', async () => {
+    const cluster = await newCluster('pause');
+    await cluster.waitForControlPlane('one Ready machine', readyWith(1));
+    await client.mergePatch(kinds.cluster, cluster.key, { spec: { paused: true } });
+    await cluster.waitForControlPlane('the Paused condition', (cp) => condition(cp, 'Paused')?.status === 'True');
+    await client.mergePatch(kinds.controlPlane, cluster.key, { spec: { replicas: 3 } });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await cluster.machines()).toHaveLength(1);
+    const started = performance.now();
+    await client.mergePatch(kinds.cluster, cluster.key, { spec: { paused: false } });
+    const resumed = await cluster.waitForControlPlane('three Ready machines after unpausing', readyWith(3));
+    durations['unpause → 3 Ready'] = Math.round(performance.now() - started);
+    expect(condition(resumed, 'Paused')?.status).toBe('False');
+  }, 150_000);
+
+  it('deletes its machines only after the worker machines are gone, and its finalizer last', async () => {
+    const cluster = await newCluster('bye');
+    await cluster.waitForControlPlane('one Ready machine', readyWith(1));
+    await client.create({ ...testKinds.infrastructureMachine, metadata: { name: 'bye-worker', namespace }, spec: {} });
+    await client.create({ apiVersion: bootstrapApiVersion, kind: 'CK8sConfig', metadata: { name: 'bye-worker', namespace }, spec: {} } as KubeObject);
+    await client.create({
+      apiVersion: clusterApiVersion,
+      kind: 'Machine',
+      metadata: { name: 'bye-worker', namespace, labels: { 'cluster.x-k8s.io/cluster-name': 'bye' } },
+      spec: {
+        clusterName: 'bye',
+        version: 'v1.33.2',
+        bootstrap: { configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'CK8sConfig', name: 'bye-worker' } },
+        infrastructureRef: { apiGroup: testKinds.infrastructureMachine.apiVersion.split('/')[0], kind: testKinds.infrastructureMachine.kind, name: 'bye-worker' },
+      },
+    } as KubeObject);
+    const started = performance.now();
+    await client.delete(kinds.controlPlane, cluster.key);
+    const waiting = await cluster.waitForControlPlane('the Deleting condition naming the worker', (cp) => condition(cp, 'Deleting')?.reason === 'WaitingForWorkersDeletion');
+    expect(condition(waiting, 'Deleting')?.message).toContain('bye-worker');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await cluster.machines()).every((machine) => !machine.metadata.deletionTimestamp)).toBe(true);
+
+    await client.delete(kinds.machine, { namespace, name: 'bye-worker' });
+    await waitFor('the control plane to be gone', async () => ((await client.find(kinds.controlPlane, cluster.key)) ? undefined : true), { timeoutMs: 90_000, intervalMs: 200 });
+    durations['deletion (after the worker)'] = Math.round(performance.now() - started);
+    expect(await cluster.machines()).toHaveLength(0);
+  }, 150_000);
 });

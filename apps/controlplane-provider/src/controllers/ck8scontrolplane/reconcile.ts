@@ -105,7 +105,7 @@ async function phases(deps: ReconcileDependencies, pass: Pass, report: PassRepor
   report.step = step;
   await applyRemediationBookkeeping(deps, pass, scope, step.remediation);
   context.logger.debug({ phase: step.phase, action: step.action }, 'next step');
-  return act(deps, pass, report, scope, step, template);
+  return act(deps, { pass, report, scope, step, template });
 }
 
 function conditionOf(step: NextStep): string {
@@ -121,14 +121,16 @@ function conditionOf(step: NextStep): string {
   }
 }
 
-async function act(
-  deps: ReconcileDependencies,
-  pass: Pass,
-  report: PassReport,
-  scope: ControlPlaneScope,
-  step: NextStep,
-  template: InfrastructureObject,
-): Promise<Result> {
+interface Decided {
+  pass: Pass;
+  report: PassReport;
+  scope: ControlPlaneScope;
+  step: NextStep;
+  template: InfrastructureObject;
+}
+
+/** Runs the one action of the pass; a failed node removal is reported on the operation's condition and retried. */
+async function act(deps: ReconcileDependencies, { pass, report, scope, step, template }: Decided): Promise<Result> {
   const action: NextAction = step.action;
   const settle = requeueAfter(deps.pollIntervalMs);
   try {

@@ -67,80 +67,115 @@ function readyMachineCount(scope: ControlPlaneScope): number {
 const withWait = (message: string, step: NextStep | undefined, phase: NextStep['phase']): string =>
   step?.phase === phase && step.action.kind === 'wait' ? `${message}; waiting: ${step.action.message}` : message;
 
-function scopeConditions(scope: ControlPlaneScope, step: NextStep | undefined, ready: number): ConditionInput[] {
+interface Observed {
+  scope: ControlPlaneScope;
+  step: NextStep | undefined;
+  ready: number;
+}
+
+function unreachableSuffix(scope: ControlPlaneScope): string {
+  return scope.workload.reachable ? '' : ` (workload cluster unreachable: ${scope.workload.message})`;
+}
+
+function initializedCondition({ scope }: Observed): ConditionInput {
+  if (scope.initialized) return { type: types.initialized, status: 'True', reason: reasons.initialized };
+  return {
+    type: types.initialized,
+    status: 'False',
+    reason: reasons.notInitialized,
+    message: `waiting for the first control plane node to bootstrap the cluster (ConfigMap kube-system/k8sd-config in the workload cluster)${unreachableSuffix(scope)}`,
+  };
+}
+
+/** Available: initialized, with enough Ready machines for the datastore quorum (one without a managed datastore). */
+function availableCondition({ scope, ready }: Observed): ConditionInput {
+  const count = scope.machines.length;
+  const needed = scope.managedDatastore ? Math.floor(count / 2) + 1 : 1;
+  if (scope.initialized && count > 0 && ready >= needed) {
+    return { type: types.available, status: 'True', reason: reasons.available, message: `${ready} of ${count} control plane machines are Ready` };
+  }
+  if (!scope.initialized) {
+    return { type: types.available, status: 'False', reason: reasons.waitingForCK8sServer, message: `the control plane is not initialized yet${unreachableSuffix(scope)}` };
+  }
+  const quorum = scope.managedDatastore ? ' for datastore quorum' : '';
+  return { type: types.available, status: 'False', reason: reasons.notAvailable, message: `${ready} of ${count} control plane machines are Ready, ${needed} needed${quorum}${unreachableSuffix(scope)}` };
+}
+
+function machinesReadyCondition({ scope }: Observed): ConditionInput {
+  const withProblems = scope.machinesWithProblems();
+  if (scope.machines.length > 0 && withProblems.length === 0) return { type: types.machinesReady, status: 'True', reason: reasons.ready };
+  const message =
+    scope.machines.length === 0
+      ? 'no control plane machine exists yet'
+      : withProblems.map((machine) => `${machine.name}: ${machine.problems.map((problem) => problem.message).join(', ')}`).join('; ');
+  return { type: types.machinesReady, status: 'False', reason: reasons.notReady, message };
+}
+
+function upToDateConditions({ scope, step }: Observed): ConditionInput[] {
+  const outdated = scope.machinesNeedingRollout();
+  if (outdated.length === 0) {
+    return [
+      { type: types.machinesUpToDate, status: 'True', reason: reasons.upToDate },
+      { type: types.rollingOut, status: 'False', reason: reasons.notRollingOut },
+    ];
+  }
+  return [
+    {
+      type: types.machinesUpToDate,
+      status: 'False',
+      reason: reasons.notUpToDate,
+      message: outdated.map((machine) => `${machine.name}: ${machine.upToDate.reasons.map((reason) => reason.message).join(', ')}`).join('; '),
+    },
+    {
+      type: types.rollingOut,
+      status: 'True',
+      reason: reasons.rollingOut,
+      message: withWait(`replacing ${outdated.length} outdated machine(s): ${listNames(outdated.map((machine) => machine.name))}`, step, 'rollout'),
+    },
+  ];
+}
+
+function scalingConditions({ scope, step }: Observed): ConditionInput[] {
   const count = scope.machines.length;
   const desired = scope.desiredReplicas;
-  const workload = scope.workload;
-  const unreachable = workload.reachable ? '' : ` (workload cluster unreachable: ${workload.message})`;
-  const needed = scope.managedDatastore ? Math.floor(count / 2) + 1 : 1;
-  const withProblems = scope.machinesWithProblems();
-  const outdated = scope.machinesNeedingRollout();
-  const toRemediate = scope.machinesToBeRemediated();
-  const remediation = step?.remediation.action;
-  const inProgress = scope.controlPlane.metadata?.annotations?.[annotations.remediationInProgress];
   return [
-    scope.initialized
-      ? { type: types.initialized, status: 'True', reason: reasons.initialized }
-      : {
-          type: types.initialized,
-          status: 'False',
-          reason: reasons.notInitialized,
-          message: `waiting for the first control plane node to bootstrap the cluster (ConfigMap kube-system/k8sd-config in the workload cluster)${unreachable}`,
-        },
-    scope.initialized && ready >= needed && count > 0
-      ? { type: types.available, status: 'True', reason: reasons.available, message: `${ready} of ${count} control plane machines are Ready` }
-      : {
-          type: types.available,
-          status: 'False',
-          reason: scope.initialized ? reasons.notAvailable : reasons.waitingForCK8sServer,
-          message: scope.initialized
-            ? `${ready} of ${count} control plane machines are Ready, ${needed} needed${scope.managedDatastore ? ' for datastore quorum' : ''}${unreachable}`
-            : `the control plane is not initialized yet${unreachable}`,
-        },
-    count > 0 && withProblems.length === 0
-      ? { type: types.machinesReady, status: 'True', reason: reasons.ready }
-      : {
-          type: types.machinesReady,
-          status: 'False',
-          reason: reasons.notReady,
-          message: count === 0 ? 'no control plane machine exists yet' : withProblems.map((machine) => `${machine.name}: ${machine.problems.map((problem) => problem.message).join(', ')}`).join('; '),
-        },
-    outdated.length === 0
-      ? { type: types.machinesUpToDate, status: 'True', reason: reasons.upToDate }
-      : {
-          type: types.machinesUpToDate,
-          status: 'False',
-          reason: reasons.notUpToDate,
-          message: outdated.map((machine) => `${machine.name}: ${machine.upToDate.reasons.map((reason) => reason.message).join(', ')}`).join('; '),
-        },
-    outdated.length > 0
-      ? { type: types.rollingOut, status: 'True', reason: reasons.rollingOut, message: withWait(`replacing ${outdated.length} outdated machine(s): ${listNames(outdated.map((machine) => machine.name))}`, step, 'rollout') }
-      : { type: types.rollingOut, status: 'False', reason: reasons.notRollingOut },
     count < desired
       ? { type: types.scalingUp, status: 'True', reason: reasons.scalingUp, message: withWait(`scaling up from ${count} to ${desired} machines`, step, count === 0 ? 'initialization' : 'scaleUp') }
       : { type: types.scalingUp, status: 'False', reason: reasons.notScalingUp },
     count > desired
       ? { type: types.scalingDown, status: 'True', reason: reasons.scalingDown, message: withWait(`scaling down from ${count} to ${desired} machines`, step, 'scaleDown') }
       : { type: types.scalingDown, status: 'False', reason: reasons.notScalingDown },
-    toRemediate.length > 0 || inProgress !== undefined
-      ? {
-          type: types.remediating,
-          status: 'True',
-          reason: remediation?.kind === 'deferred' ? reasons.remediationBlocked : reasons.remediating,
-          message:
-            remediation?.kind === 'deferred'
-              ? `remediation of ${remediation.machine ?? 'a machine'} waits: ${remediation.message}`
-              : inProgress !== undefined
-                ? `waiting for the replacement of the remediated machine (${inProgress})`
-                : `remediating ${listNames(toRemediate.map((machine) => machine.name))}`,
-        }
-      : { type: types.remediating, status: 'False', reason: reasons.notRemediating },
   ];
 }
 
-export function nextStatus(controlPlane: ControlPlaneObject, report: PassReport, nowMs: number, clusterName: string): CK8sControlPlaneStatus {
-  const previous = controlPlane.status ?? {};
-  const generation = controlPlane.metadata.generation;
+function remediatingCondition({ scope, step }: Observed): ConditionInput {
+  const toRemediate = scope.machinesToBeRemediated();
+  const inProgress = scope.controlPlane.metadata?.annotations?.[annotations.remediationInProgress];
+  const remediation = step?.remediation.action;
+  if (remediation?.kind === 'deferred') {
+    return { type: types.remediating, status: 'True', reason: reasons.remediationBlocked, message: `remediation of ${remediation.machine ?? 'a machine'} waits: ${remediation.message}` };
+  }
+  if (inProgress !== undefined) {
+    return { type: types.remediating, status: 'True', reason: reasons.remediating, message: `waiting for the replacement of the remediated machine (${inProgress})` };
+  }
+  if (toRemediate.length > 0) {
+    return { type: types.remediating, status: 'True', reason: reasons.remediating, message: `remediating ${listNames(toRemediate.map((machine) => machine.name))}` };
+  }
+  return { type: types.remediating, status: 'False', reason: reasons.notRemediating };
+}
+
+function scopeConditions(observed: Observed): ConditionInput[] {
+  return [
+    initializedCondition(observed),
+    availableCondition(observed),
+    machinesReadyCondition(observed),
+    ...upToDateConditions(observed),
+    ...scalingConditions(observed),
+    remediatingCondition(observed),
+  ];
+}
+
+function lifecycleConditions(controlPlane: ControlPlaneObject, report: PassReport): ConditionInput[] {
   const inputs: ConditionInput[] = [
     report.paused
       ? { type: types.paused, status: 'True', reason: reasons.paused, message: report.paused }
@@ -151,28 +186,26 @@ export function nextStatus(controlPlane: ControlPlaneObject, report: PassReport,
   ];
   if (report.certificates === 'available') inputs.push({ type: types.certificatesAvailable, status: 'True', reason: reasons.certificatesAvailable });
   else if (report.certificates) inputs.push({ type: types.certificatesAvailable, status: 'False', reason: report.certificates.reason, message: report.certificates.message });
-  const scope = report.scope;
-  const ready = scope ? readyMachineCount(scope) : (previous.readyReplicas ?? 0);
-  if (scope) inputs.push(...scopeConditions(scope, report.step, ready));
+  return inputs;
+}
+
+/** What ended the pass early, or why its action failed, said in the condition it concerns. */
+function outcomeConditions(report: PassReport): ConditionInput[] {
+  const inputs: ConditionInput[] = [];
   if (report.wait && report.wait.condition !== types.certificatesAvailable) {
     inputs.push({ type: report.wait.condition, status: 'False', reason: report.wait.reason, message: report.wait.message });
   }
   // The operation is still wanted (its condition stays True); the message says why it does not progress.
   if (report.actionFailure) inputs.push({ type: report.actionFailure.condition, status: 'True', reason: report.actionFailure.reason, message: report.actionFailure.message });
-  let conditions: Condition[] = (previous.conditions ?? []);
-  for (const input of inputs) {
-    conditions = setCondition(conditions, { ...input, ...(generation === undefined ? {} : { observedGeneration: generation }) }, nowMs);
-  }
-  const status: CK8sControlPlaneStatus = { ...previous, conditions: asApiConditions(conditions), selector: controlPlaneSelector(clusterName) };
-  if (generation !== undefined) status.observedGeneration = generation;
-  if (!scope) return status;
+  return inputs;
+}
+
+function counters(scope: ControlPlaneScope, ready: number, previous: CK8sControlPlaneStatus): Partial<CK8sControlPlaneStatus> {
   const replicas = scope.machines.length;
   const upToDate = scope.upToDateMachines().length;
   const versions = versionsOf(scope);
-  const initialized = scope.initialized;
   const lastRemediation = observedLastRemediation(scope);
   return {
-    ...status,
     replicas,
     readyReplicas: ready,
     availableReplicas: ready,
@@ -180,9 +213,28 @@ export function nextStatus(controlPlane: ControlPlaneObject, report: PassReport,
     updatedReplicas: upToDate,
     unavailableReplicas: Math.max(0, replicas - ready),
     ...(versions[0] ? { version: versions[0].version, versions } : {}),
-    initialization: { ...previous.initialization, controlPlaneInitialized: initialized },
-    initialized,
+    initialization: { ...previous.initialization, controlPlaneInitialized: scope.initialized },
+    initialized: scope.initialized,
     ready: Boolean(previous.ready) || ready > 0,
     ...(lastRemediation ? { lastRemediation } : {}),
+  };
+}
+
+export function nextStatus(controlPlane: ControlPlaneObject, report: PassReport, nowMs: number, clusterName: string): CK8sControlPlaneStatus {
+  const previous = controlPlane.status ?? {};
+  const generation = controlPlane.metadata.generation;
+  const scope = report.scope;
+  const ready = scope ? readyMachineCount(scope) : (previous.readyReplicas ?? 0);
+  const inputs = [...lifecycleConditions(controlPlane, report), ...(scope ? scopeConditions({ scope, step: report.step, ready }) : []), ...outcomeConditions(report)];
+  let conditions: Condition[] = previous.conditions ?? [];
+  for (const input of inputs) {
+    conditions = setCondition(conditions, { ...input, ...(generation === undefined ? {} : { observedGeneration: generation }) }, nowMs);
+  }
+  return {
+    ...previous,
+    ...(scope ? counters(scope, ready, previous) : {}),
+    conditions: asApiConditions(conditions),
+    selector: controlPlaneSelector(clusterName),
+    ...(generation === undefined ? {} : { observedGeneration: generation }),
   };
 }
