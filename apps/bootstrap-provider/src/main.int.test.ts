@@ -85,7 +85,7 @@ afterAll(async () => {
 function scrape(token?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpsGet(
-      { host: '127.0.0.1', port: ports.metrics, path: '/metrics', ca: servingCa, servername: '127.0.0.1', headers: token ? { authorization: `Bearer ${token}` } : {} },
+      { host: '127.0.0.1', port: ports.metrics, path: '/metrics', ca: servingCa, agent: false, headers: token ? { authorization: `Bearer ${token}` } : {} },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
