@@ -370,12 +370,4 @@ export class ProviderTestBed {
     await whileStopped();
     this.provider = await startProvider(this.kubeConfig, this.namespace);
   }
-
-  /** Runs `work` and records how long it took under `name`. */
-  async timed<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    const result = await work();
-    this.durations[name] = Math.round(performance.now() - started);
-    return result;
-  }
 }

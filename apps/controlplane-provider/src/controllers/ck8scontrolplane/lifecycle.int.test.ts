@@ -2,53 +2,25 @@
 // authenticates against a real workload apiserver serving with the CAs it generated), scaling 1 → 3 → 1 with k8sd
 // remove-node on the way down, admin certificate rotation, pause, and deletion after the workers. The test plays the infrastructure provider and the machines; k8sd is SIMULATED.
 import { clusterApiVersion, bootstrapApiVersion } from '@capi-ck8s/api';
-import type { K8sdSimulator } from '@capi-ck8s/k8sd-sim';
 import { issueCertificate, needsRotation, parseKubeconfig, renderKubeconfig } from '@capi-ck8s/pki';
 import type { KubeObject } from '@capi-ck8s/runtime';
-import { createTestNamespace, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
+import { sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { base64, kinds, secretText } from '../../kinds';
 import { testKinds } from '../../test-support/test-crds';
-import { ClusterUnderTest, condition, installAllCrds, type RunningProvider, startProvider, startSimulator, testClient } from '../../test-support/int-env';
+import { condition, ProviderTestBed } from '../../test-support/int-env';
 
-const env = sharedEnvironment();
-const kubeConfig = env.kubeConfig();
-const client = testClient(kubeConfig);
-let namespace: string;
-let provider: RunningProvider;
-let simulator: K8sdSimulator;
-let port: number;
-const clusters: ClusterUnderTest[] = [];
-const durations: Record<string, number> = {};
+const bed = new ProviderTestBed(sharedEnvironment().kubeConfig(), 'lifecycle');
+const { client, durations } = bed;
 
-beforeAll(async () => {
-  [namespace, { simulator, port }] = await Promise.all([createTestNamespace(kubeConfig, 'cacpck-lifecycle'), startSimulator(), installAllCrds(kubeConfig)]);
-  provider = await startProvider(kubeConfig, namespace);
-}, 120_000);
-
-afterAll(async () => {
-  await provider?.stop();
-  await Promise.all(clusters.map((cluster) => cluster.stop()));
-  await simulator?.stop();
-  process.stdout.write(`control plane lifecycle durations (ms): ${JSON.stringify(durations)}\n`);
-});
-
-async function newCluster(name: string, replicas = 1): Promise<ClusterUnderTest> {
-  const cluster = new ClusterUnderTest(client, namespace, name, simulator, port);
-  clusters.push(cluster);
-  await cluster.create({ replicas });
-  await cluster.provisionInfrastructure();
-  await cluster.startWorkload();
-  cluster.startPlaying();
-  return cluster;
-}
+const newCluster = (name: string) => bed.newCluster(name);
 
 const readyWith = (replicas: number) => (controlPlane: { status?: { readyReplicas?: number; replicas?: number; upToDateReplicas?: number } }, machines: { metadata: { deletionTimestamp?: string } }[]) =>
   controlPlane.status?.replicas === replicas && controlPlane.status.readyReplicas === replicas && machines.length === replicas && machines.every((machine) => !machine.metadata.deletionTimestamp);
 
 /** `<cluster>-kubeconfig` has the contract's shape and its admin identity lists the workload cluster's nodes. */
 async function expectWorkingKubeconfig(clusterName: string, nodeNames: unknown[]): Promise<void> {
-  const secret = await client.get(kinds.secret, { namespace, name: `${clusterName}-kubeconfig` });
+  const secret = await client.get(kinds.secret, { namespace: bed.namespace, name: `${clusterName}-kubeconfig` });
   expect(secret.type).toBe('cluster.x-k8s.io/secret');
   expect(secret.metadata.labels?.['cluster.x-k8s.io/cluster-name']).toBe(clusterName);
   expect(secret.metadata.ownerReferences?.find((owner) => owner.controller)?.kind).toBe('CK8sControlPlane');
@@ -71,8 +43,8 @@ describe('a CK8sControlPlane', () => {
     const [machine] = await cluster.machines();
     expect(machine?.metadata.labels).toMatchObject({ 'cluster.x-k8s.io/cluster-name': 'init', 'cluster.x-k8s.io/control-plane': '', 'cluster.x-k8s.io/control-plane-name': 'init' });
     expect(machine?.spec.version).toBe('v1.33.2');
-    const config = await client.get(kinds.config, { namespace, name: machine?.spec.bootstrap.configRef?.name ?? '' });
-    expect(config.spec?.controlPlane?.microclusterPort).toBe(port);
+    const config = await client.get(kinds.config, { namespace: bed.namespace, name: machine?.spec.bootstrap.configRef?.name ?? '' });
+    expect(config.spec?.controlPlane?.microclusterPort).toBe(bed.port);
 
     await expectWorkingKubeconfig('init', [machine?.metadata.name]);
   }, 150_000);
@@ -88,11 +60,11 @@ describe('a CK8sControlPlane', () => {
     expect(cluster.maximumMachinesSince(started)).toBeLessThanOrEqual(3);
 
     started = performance.now();
-    const removalsBefore = simulator.requests.filter((request) => request.path.endsWith('/remove-node')).length;
+    const removalsBefore = bed.simulator.requests.filter((request) => request.path.endsWith('/remove-node')).length;
     await client.mergePatch(kinds.controlPlane, cluster.key, { spec: { replicas: 1 } });
     await cluster.waitForControlPlane('one Ready machine again', readyWith(1));
     durations['scale 3 → 1'] = Math.round(performance.now() - started);
-    const removals = simulator.requests.filter((request) => request.path.endsWith('/remove-node') && request.statusCode === 200).length - removalsBefore;
+    const removals = bed.simulator.requests.filter((request) => request.path.endsWith('/remove-node') && request.statusCode === 200).length - removalsBefore;
     expect(removals).toBe(2);
     expect(cluster.simulated?.members()).toHaveLength(1);
   }, 240_000);
@@ -100,10 +72,10 @@ describe('a CK8sControlPlane', () => {
   it('re-issues the admin certificate of the kubeconfig once half of its life has passed', async () => {
     const cluster = await newCluster('rotate');
     await cluster.waitForControlPlane('one Ready machine', readyWith(1));
-    const key = { namespace, name: 'rotate-kubeconfig' };
+    const key = { namespace: bed.namespace, name: 'rotate-kubeconfig' };
     const original = parseKubeconfig(secretText(await client.get(kinds.secret, key), 'value') ?? '');
     expect(needsRotation(original.client.certPem)).toBe(false);
-    const cca = await client.get(kinds.secret, { namespace, name: 'rotate-cca' });
+    const cca = await client.get(kinds.secret, { namespace: bed.namespace, name: 'rotate-cca' });
     const clientCa = { certPem: secretText(cca, 'tls.crt') ?? '', keyPem: secretText(cca, 'tls.key') ?? '' };
     const dayMs = 24 * 60 * 60 * 1000;
     const aging = await issueCertificate({ issuer: clientCa, commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: ['clientAuth'], validityDays: 365, now: new Date(Date.now() - 200 * dayMs) });
@@ -142,12 +114,12 @@ describe('a CK8sControlPlane', () => {
   it('deletes its machines only after the worker machines are gone, and its finalizer last', async () => {
     const cluster = await newCluster('bye');
     await cluster.waitForControlPlane('one Ready machine', readyWith(1));
-    await client.create({ ...testKinds.infrastructureMachine, metadata: { name: 'bye-worker', namespace }, spec: {} });
-    await client.create({ apiVersion: bootstrapApiVersion, kind: 'CK8sConfig', metadata: { name: 'bye-worker', namespace }, spec: {} } as KubeObject);
+    await client.create({ ...testKinds.infrastructureMachine, metadata: { name: 'bye-worker', namespace: bed.namespace }, spec: {} });
+    await client.create({ apiVersion: bootstrapApiVersion, kind: 'CK8sConfig', metadata: { name: 'bye-worker', namespace: bed.namespace }, spec: {} } as KubeObject);
     await client.create({
       apiVersion: clusterApiVersion,
       kind: 'Machine',
-      metadata: { name: 'bye-worker', namespace, labels: { 'cluster.x-k8s.io/cluster-name': 'bye' } },
+      metadata: { name: 'bye-worker', namespace: bed.namespace, labels: { 'cluster.x-k8s.io/cluster-name': 'bye' } },
       spec: {
         clusterName: 'bye',
         version: 'v1.33.2',
@@ -162,7 +134,7 @@ describe('a CK8sControlPlane', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect((await cluster.machines()).every((machine) => !machine.metadata.deletionTimestamp)).toBe(true);
 
-    await client.delete(kinds.machine, { namespace, name: 'bye-worker' });
+    await client.delete(kinds.machine, { namespace: bed.namespace, name: 'bye-worker' });
     await waitFor('the control plane to be gone', async () => ((await client.find(kinds.controlPlane, cluster.key)) ? undefined : true), { timeoutMs: 90_000, intervalMs: 200 });
     durations['deletion (after the worker)'] = Math.round(performance.now() - started);
     expect(await cluster.machines()).toHaveLength(0);

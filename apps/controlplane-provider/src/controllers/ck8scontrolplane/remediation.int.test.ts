@@ -2,49 +2,25 @@
 // unhealthy machine would lose the datastore quorum, done once it would not, with a replacement that carries
 // remediation-for. The test plays the infrastructure provider and the machines; k8sd is SIMULATED.
 import { annotations, clusterApiVersion } from '@capi-ck8s/api';
-import type { K8sdSimulator } from '@capi-ck8s/k8sd-sim';
 import type { KubeObject } from '@capi-ck8s/runtime';
-import { createTestNamespace, sharedEnvironment } from '@capi-ck8s/testenv';
+import { sharedEnvironment } from '@capi-ck8s/testenv';
 import { type ControlPlaneObject, kinds, type MachineObject } from '../../kinds';
-import { ClusterUnderTest, condition, installAllCrds, type RunningProvider, startProvider, startSimulator, testClient } from '../../test-support/int-env';
+import { condition, ProviderTestBed } from '../../test-support/int-env';
 
-const env = sharedEnvironment();
-const kubeConfig = env.kubeConfig();
-const client = testClient(kubeConfig);
-let namespace: string;
-let provider: RunningProvider;
-let simulator: K8sdSimulator;
-let port: number;
-let cluster: ClusterUnderTest;
-const durations: Record<string, number> = {};
-
-beforeAll(async () => {
-  [namespace, { simulator, port }] = await Promise.all([createTestNamespace(kubeConfig, 'cacpck-remediation'), startSimulator(), installAllCrds(kubeConfig)]);
-  provider = await startProvider(kubeConfig, namespace);
-}, 120_000);
-
-afterAll(async () => {
-  await provider?.stop();
-  await cluster?.stop();
-  await simulator?.stop();
-  process.stdout.write(`control plane remediation durations (ms): ${JSON.stringify(durations)}\n`);
-});
+const bed = new ProviderTestBed(sharedEnvironment().kubeConfig(), 'remediation');
+const { client, durations } = bed;
 
 const steady = (replicas: number) => (controlPlane: ControlPlaneObject, machines: MachineObject[]) =>
   machines.length === replicas && machines.every((machine) => !machine.metadata.deletionTimestamp && machine.status?.nodeRef) && controlPlane.status?.readyReplicas === replicas;
 
 describe('remediation of control plane machines', () => {
   it('is refused while another unhealthy member would leave the datastore without quorum, and done once it would not', async () => {
-    cluster = new ClusterUnderTest(client, namespace, 'heal', simulator, port);
-    await cluster.create({ replicas: 3, remediationStrategy: { minHealthyPeriod: '1h' } });
-    await cluster.provisionInfrastructure();
-    await cluster.startWorkload();
-    cluster.startPlaying();
+    const cluster = await bed.newCluster('heal', { replicas: 3, remediationStrategy: { minHealthyPeriod: '1h' } });
     await cluster.waitForControlPlane('three Ready machines', steady(3), 150_000);
     await client.create({
       apiVersion: clusterApiVersion,
       kind: 'MachineHealthCheck',
-      metadata: { name: 'heal-control-plane', namespace },
+      metadata: { name: 'heal-control-plane', namespace: bed.namespace },
       spec: {
         clusterName: 'heal',
         // Only the machine labelled below: a Cluster API MachineHealthCheck never lets go of a machine it flagged,
@@ -56,7 +32,7 @@ describe('remediation of control plane machines', () => {
 
     const machines = (await cluster.machines()).sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
     const [first, second] = machines.map((machine) => machine.status?.nodeRef?.name ?? '');
-    await client.mergePatch(kinds.machine, { namespace, name: machines[0]?.metadata.name ?? '' }, { metadata: { labels: { 'mhc-test': 'fail' } } });
+    await client.mergePatch(kinds.machine, { namespace: bed.namespace, name: machines[0]?.metadata.name ?? '' }, { metadata: { labels: { 'mhc-test': 'fail' } } });
     await cluster.setNodeReady(first ?? '', false);
     await cluster.setNodeReady(second ?? '', false);
     const refused = await cluster.waitForControlPlane('remediation refused for quorum', (cp) => condition(cp, 'Remediating')?.reason === 'RemediationBlocked', 90_000);

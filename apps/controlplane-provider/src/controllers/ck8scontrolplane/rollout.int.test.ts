@@ -1,41 +1,16 @@
 // Rolling upgrades through the real Cluster API core controllers: maxSurge 1 (N → N+1 → N) never has fewer Ready
-// control plane nodes than spec.replicas, and a provider restarted mid-rollout resumes without extra machines.
+// control plane nodes than spec.replicas, maxSurge 0 (N → N−1 → N) never more machines than spec.replicas, and a provider restarted mid-rollout resumes without extra machines.
 // The test plays the infrastructure provider and the machines; k8sd is SIMULATED.
-import type { K8sdSimulator } from '@capi-ck8s/k8sd-sim';
-import { createTestNamespace, sharedEnvironment } from '@capi-ck8s/testenv';
+import { sharedEnvironment } from '@capi-ck8s/testenv';
 import { kinds, type ControlPlaneObject, type MachineObject } from '../../kinds';
-import { ClusterUnderTest, condition, installAllCrds, type RunningProvider, startProvider, startSimulator, testClient } from '../../test-support/int-env';
+import { type ClusterUnderTest, condition, ProviderTestBed } from '../../test-support/int-env';
 
-const env = sharedEnvironment();
-const kubeConfig = env.kubeConfig();
-const client = testClient(kubeConfig);
-let namespace: string;
-let provider: RunningProvider;
-let simulator: K8sdSimulator;
-let port: number;
-const clusters: ClusterUnderTest[] = [];
-const durations: Record<string, number> = {};
+const bed = new ProviderTestBed(sharedEnvironment().kubeConfig(), 'rollout');
+const { client, durations } = bed;
 const upgradedVersion = 'v1.34.1';
 
-beforeAll(async () => {
-  [namespace, { simulator, port }] = await Promise.all([createTestNamespace(kubeConfig, 'cacpck-rollout'), startSimulator(), installAllCrds(kubeConfig)]);
-  provider = await startProvider(kubeConfig, namespace);
-}, 120_000);
-
-afterAll(async () => {
-  await provider?.stop();
-  await Promise.all(clusters.map((cluster) => cluster.stop()));
-  await simulator?.stop();
-  process.stdout.write(`control plane rollout durations (ms): ${JSON.stringify(durations)}\n`);
-});
-
 async function readyCluster(name: string, replicas: number): Promise<ClusterUnderTest> {
-  const cluster = new ClusterUnderTest(client, namespace, name, simulator, port);
-  clusters.push(cluster);
-  await cluster.create({ replicas });
-  await cluster.provisionInfrastructure();
-  await cluster.startWorkload();
-  cluster.startPlaying();
+  const cluster = await bed.newCluster(name, { replicas });
   await cluster.waitForControlPlane(`${replicas} Ready machines`, upgradedTo(replicas, 'v1.33.2'), 150_000);
   return cluster;
 }
@@ -65,15 +40,25 @@ describe('a rolling upgrade of three control plane machines', () => {
     expect(done.status?.versions).toEqual([{ version: upgradedVersion, replicas: 3 }]);
   }, 420_000);
 
+  it('with maxSurge 0 replaces every machine without ever exceeding replicas, one Ready node short at most', async () => {
+    const cluster = await readyCluster('nosurge', 3);
+    await client.mergePatch(kinds.controlPlane, cluster.key, { spec: { rolloutStrategy: { rollingUpdate: { maxSurge: 0 } } } });
+    const started = performance.now();
+    await client.mergePatch(kinds.controlPlane, cluster.key, { spec: { version: upgradedVersion } });
+    await cluster.waitForControlPlane('three upgraded Ready machines', upgradedTo(3, upgradedVersion), 240_000);
+    durations['rollout 3 machines, maxSurge 0'] = Math.round(performance.now() - started);
+    expect(cluster.maximumMachinesSince(started)).toBe(3);
+    expect(cluster.minimumReadySince(started)).toBe(2);
+  }, 420_000);
+
   it('resumes after a provider restart mid-rollout without creating extra machines', async () => {
     const cluster = await readyCluster('restart', 3);
     const started = performance.now();
     await client.mergePatch(kinds.controlPlane, cluster.key, { spec: { version: upgradedVersion } });
     await cluster.waitForControlPlane('the surge machine', (_cp, machines) => machines.length === 4, 60_000);
-    await provider.stop();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect(await cluster.machines()).toHaveLength(4);
-    provider = await startProvider(kubeConfig, namespace);
+    await bed.restartProvider(2_000, async () => {
+      expect(await cluster.machines()).toHaveLength(4);
+    });
     await cluster.waitForControlPlane('three upgraded Ready machines', upgradedTo(3, upgradedVersion), 240_000);
     durations['rollout with a restart'] = Math.round(performance.now() - started);
     expect(cluster.maximumMachinesSince(started)).toBe(4);

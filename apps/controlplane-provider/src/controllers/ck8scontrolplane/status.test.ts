@@ -1,4 +1,3 @@
-import type { KubeObject } from '@capi-ck8s/runtime';
 import type { ControlPlaneObject } from '../../kinds';
 import { decideNextStep } from './decide';
 import { healthyMachines, now, scopeOf, type TestWorld } from './decide/test-fixtures';
