@@ -36,6 +36,10 @@ export interface SimulatedCloudOptions {
 
 const FAILURE_TAIL_LINES = 25;
 
+function tail(text: string): string {
+  return text.trimEnd().split('\n').slice(-FAILURE_TAIL_LINES).join('\n');
+}
+
 function ok(stdout = ''): StubAnswer {
   return { exitCode: 0, stdout, stderr: '' };
 }
@@ -104,7 +108,7 @@ export class SimulatedCloud {
   private async run(machine: SimulatedMachine): Promise<void> {
     const started = performance.now();
     try {
-      await bootNode({
+      const result = await bootNode({
         userData: machine.boot.userData,
         instanceData: instanceData(machine.boot.machineName),
         hooks: { k8s: nodeAgentHook(), snap: nodeAgentHook() },
@@ -112,10 +116,17 @@ export class SimulatedCloud {
         shareNetwork: true,
         timeoutMs: this.options.bootTimeoutMs ?? 180_000,
       });
+      // Like cloud-init, the runner carries on past a failed phase and reports it; for the machine it is a failed boot.
+      const failed = Object.entries(result.phaseExitCodes).filter(([, code]) => code !== 0);
+      if (failed.length > 0) {
+        const phases = failed.map(([phase, code]) => `${phase} exited with ${String(code)}`).join(', ');
+        machine.state = { phase: 'failed', message: tail(`${result.output}\n${phases}`) };
+        return;
+      }
       machine.state = { phase: 'booted', address: machine.node.address, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       const text = error instanceof NodeBootError ? error.message : String(error);
-      machine.state = { phase: 'failed', message: text.trimEnd().split('\n').slice(-FAILURE_TAIL_LINES).join('\n') };
+      machine.state = { phase: 'failed', message: tail(text) };
     }
   }
 

@@ -252,6 +252,52 @@ describe('a Cluster on the simulated infrastructure', () => {
     node.close();
   });
 
+  it('reports the version a k8sd snap refresh (in-place upgrade) installed on the Node', async () => {
+    const node = await k8sd().forNode('cp-0', nodeTokens.get('cp-0') ?? '');
+    const change = await node.snapRefresh({ channel: '1.34-classic/stable' });
+    await waitFor('the snap refresh to complete', async () => ((await node.snapRefreshStatus(change)).status === 'Done' ? true : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 500,
+    });
+    node.close();
+    await waitFor('the Node to report v1.34.0', async () => ((await workloadNode('cp-0')).status?.nodeInfo?.kubeletVersion === 'v1.34.0' ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+  });
+
+  it('fails the boot of a machine whose join token k8sd never issued, and the SimMachine says why', async () => {
+    const dataSecretName = 'bogus-join-bootstrap';
+    const userData = renderCloudConfig({
+      role: 'worker',
+      spec,
+      cluster: clusterFacts(await cluster()),
+      nodeToken: randomToken(),
+      secretValue: () => undefined,
+      joinToken: 'sim-worker-never-issued',
+    });
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace, name: dataSecretName },
+      type: 'cluster.x-k8s.io/secret',
+      data: { value: Buffer.from(userData).toString('base64') },
+    } as KubeObject);
+    await client.create({ apiVersion: simApiVersion, kind: 'SimMachine', metadata: { namespace, name: 'bogus-join' }, spec: {} });
+    await client.create({
+      apiVersion: clusterApiVersion,
+      kind: 'Machine',
+      metadata: { namespace, name: 'bogus-join', labels: { 'cluster.x-k8s.io/cluster-name': CLUSTER } },
+      spec: { clusterName: CLUSTER, version: VERSION, bootstrap: { dataSecretName }, infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'SimMachine', name: 'bogus-join' } },
+    } as KubeObject);
+    const ready = await waitFor(
+      'the SimMachine to report its failed boot',
+      async () => (await client.get(simKinds.simMachine, { namespace, name: 'bogus-join' })).status?.conditions?.find((condition) => condition.reason === 'BootFailed'),
+      { timeoutMs: 60_000, intervalMs: 250, explain: () => JSON.stringify(provider.cloud.machineState(`${namespace}/bogus-join`)) },
+    );
+    expect(ready.message).toContain('join token for bogus-join is unknown or already used');
+    await deleteMachine('bogus-join');
+  });
+
   it('joins a worker with a k8sd join token: its Node registers without the control plane role', async () => {
     await bootMachine('worker-0', 'worker');
     const node = await workloadNode('worker-0');
