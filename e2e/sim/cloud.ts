@@ -9,7 +9,9 @@ import { type Endpoint, K8sdSimulators, MachineNode, NodeCommandError, Simulated
 export type BootState =
   | { phase: 'booting' }
   | { phase: 'booted'; address: string | undefined; durationMs: number }
-  | { phase: 'failed'; message: string };
+  | { phase: 'failed'; message: string }
+  /** Provisioned by an earlier run of the simulator, whose nodes ended with it. */
+  | { phase: 'lost' };
 
 export interface MachineBoot {
   /** namespace/name of the SimMachine. */

@@ -22,4 +22,8 @@ describe('SimMachine status from its boot', () => {
     const decision = machineStatusFor({ phase: 'failed', message: 'join-cluster.sh: k8s join-cluster failed' }, 'm-0');
     expect(decision).toMatchObject({ provisioned: true, ready: { status: 'False', reason: 'BootFailed', message: 'join-cluster.sh: k8s join-cluster failed' } });
   });
+
+  it('reports a machine an earlier simulator run provisioned as lost, never booting it again', () => {
+    expect(machineStatusFor({ phase: 'lost' }, 'm-0')).toMatchObject({ provisioned: true, addresses: undefined, ready: { status: 'False', reason: 'MachineLost' } });
+  });
 });

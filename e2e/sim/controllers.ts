@@ -50,6 +50,12 @@ export function machineStatusFor(state: BootState, hostname: string): MachineSta
       };
     case 'failed':
       return { provisioned: true, addresses: undefined, ready: { status: 'False', reason: 'BootFailed', message: state.message } };
+    case 'lost':
+      return {
+        provisioned: true,
+        addresses: undefined,
+        ready: { status: 'False', reason: 'MachineLost', message: 'the simulator that ran this machine stopped; its node is gone' },
+      };
   }
 }
 
@@ -180,8 +186,11 @@ async function reconcileSimMachine(dependencies: Dependencies, request: ObjectKe
   const context = await machineContext(manager, found);
   if (!('machine' in context)) return context;
   let simMachine = await manager.client.ensureFinalizer(found, simMachineFinalizer);
-  if (!cloud.machineState(key)) simMachine = await startBoot(dependencies, simMachine, context);
-  const decision = machineStatusFor(cloud.machineState(key) ?? { phase: 'booting' }, context.machine.metadata.name ?? request.name);
+  // Booting again what an earlier simulator run provisioned would run its bootstrap data twice; report it lost.
+  const lost = !cloud.machineState(key) && found.status?.initialization?.provisioned === true;
+  if (!cloud.machineState(key) && !lost) simMachine = await startBoot(dependencies, simMachine, context);
+  const state: BootState = lost ? { phase: 'lost' } : (cloud.machineState(key) ?? { phase: 'booting' });
+  const decision = machineStatusFor(state, context.machine.metadata.name ?? request.name);
   const failureDomain = context.machine.spec.failureDomain;
   await manager.client.patchStatus(simMachine, {
     ...simMachine,

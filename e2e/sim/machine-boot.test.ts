@@ -322,6 +322,7 @@ describe('a Cluster on the simulated infrastructure', () => {
     controlPlane.close();
     await deleteMachine('cp-1');
     expect(await answersVersion(workload)).toBe(true);
+    expect(workloadCluster().quorumLostAt).toBeUndefined();
   });
 
   it('stops answering on the endpoint once the datastore loses quorum (a member deleted without removal)', async () => {
@@ -329,6 +330,7 @@ describe('a Cluster on the simulated infrastructure', () => {
     await client.delete(simKinds.simMachine, { namespace, name: 'cp-2' });
     await waitFor('the workload endpoint to stop answering', async () => ((await answersVersion(workload)) ? undefined : true), { timeoutMs: 30_000 });
     expect(workloadCluster().serving).toBe(false);
+    expect(workloadCluster().quorumLostAt).toBeInstanceOf(Date);
   });
 
   it('deleting the Cluster stops the workload control plane processes and removes their folders', async () => {

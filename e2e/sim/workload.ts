@@ -139,6 +139,8 @@ export class SimulatedWorkloadCluster {
   private readonly nodes = new Map<string, MachineNode>();
   private serial: Promise<unknown> = Promise.resolve();
   private generation = 0;
+  /** When the datastore lost quorum, if it ever did: scenarios assert it never happens. */
+  quorumLostAt: Date | undefined;
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
@@ -311,6 +313,7 @@ export class SimulatedWorkloadCluster {
     const running = this.running;
     if (!running?.serving || hasQuorum(this.datastoreMembers())) return;
     running.serving = false;
+    this.quorumLostAt = new Date();
     await running.controlPlane.stopApiServer();
   }
 
