@@ -26,6 +26,10 @@ import { installSimCrds, type SimInfrastructureProvider, startSimInfrastructureP
 const CLUSTER = 'sim-boot';
 const VERSION = 'v1.33.2';
 const spec: CK8sConfigSpec = { version: VERSION };
+const failureDomains = [
+  { name: 'fd-a', controlPlane: true },
+  { name: 'fd-b', controlPlane: true, attributes: { rack: 'b' } },
+];
 
 let management: KubeConfig;
 let client: ObjectClient;
@@ -168,7 +172,7 @@ beforeAll(async () => {
   await installSimCrds(management);
   provider = await startSimInfrastructureProvider({ kubeConfig: management, namespace });
   pki = await generateClusterCertificateAuthorities();
-  await client.create({ apiVersion: simApiVersion, kind: 'SimCluster', metadata: { namespace, name: CLUSTER }, spec: {} });
+  await client.create({ apiVersion: simApiVersion, kind: 'SimCluster', metadata: { namespace, name: CLUSTER }, spec: { failureDomains } });
   await client.create({
     apiVersion: clusterApiVersion,
     kind: 'Cluster',
@@ -205,12 +209,14 @@ afterAll(async () => {
 });
 
 describe('a Cluster on the simulated infrastructure', () => {
-  it('reserves a loopback endpoint on the SimCluster, which Cluster API copies to the Cluster', async () => {
+  it('reserves a loopback endpoint on the SimCluster and reports its failure domains, which Cluster API copies to the Cluster', async () => {
     const simCluster: SimCluster = await client.get(simKinds.simCluster, { namespace, name: CLUSTER });
     expect(simCluster.spec.controlPlaneEndpoint?.host).toBe('127.0.0.1');
     expect((await cluster()).spec?.controlPlaneEndpoint).toEqual(simCluster.spec.controlPlaneEndpoint);
     expect(simCluster.status?.initialization?.provisioned).toBe(true);
     expect(await answersVersion(workload)).toBe(false);
+    const reported = await waitFor('the Cluster to list the simulated failure domains', async () => (await cluster()).status?.failureDomains, { timeoutMs: 10_000 });
+    expect(reported).toEqual(failureDomains);
   });
 
   it('boots the init control plane machine: Running, a Ready Node with its provider ID, and a real API server trusting the cluster client CA', async () => {
