@@ -330,12 +330,13 @@ export class ProviderTestBed {
   namespace = '';
   port = 0;
   simulator!: K8sdSimulator;
-  provider!: RunningProvider;
+  provider: RunningProvider | undefined;
   private readonly clusters: ClusterUnderTest[] = [];
 
   constructor(
     private readonly kubeConfig: KubeConfig,
-    private readonly label: string,
+    label: string,
+    options: { inProcessProvider?: boolean } = {},
   ) {
     this.client = testClient(kubeConfig);
     beforeAll(async () => {
@@ -343,7 +344,7 @@ export class ProviderTestBed {
       this.namespace = namespace;
       this.simulator = simulated.simulator;
       this.port = simulated.port;
-      this.provider = await startProvider(kubeConfig, namespace);
+      if (options.inProcessProvider ?? true) this.provider = await startProvider(kubeConfig, namespace);
     }, 120_000);
     afterAll(async () => {
       await this.provider?.stop();
@@ -365,7 +366,7 @@ export class ProviderTestBed {
   }
 
   async restartProvider(pauseMs: number, whileStopped: () => Promise<void>): Promise<void> {
-    await this.provider.stop();
+    await this.provider?.stop();
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
     await whileStopped();
     this.provider = await startProvider(this.kubeConfig, this.namespace);

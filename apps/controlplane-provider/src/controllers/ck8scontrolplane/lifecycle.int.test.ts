@@ -3,6 +3,7 @@
 // remove-node on the way down, admin certificate rotation, pause, and deletion after the workers. The test plays the infrastructure provider and the machines; k8sd is SIMULATED.
 import { clusterApiVersion, bootstrapApiVersion } from '@capi-ck8s/api';
 import { issueCertificate, needsRotation, parseKubeconfig, renderKubeconfig } from '@capi-ck8s/pki';
+import { K8SD_PATHS } from '@capi-ck8s/k8sd';
 import type { KubeObject } from '@capi-ck8s/runtime';
 import { sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -139,4 +140,49 @@ describe('a CK8sControlPlane', () => {
     durations['deletion (after the worker)'] = Math.round(performance.now() - started);
     expect(await cluster.machines()).toHaveLength(0);
   }, 150_000);
+
+  it('cuts off a k8sd remove-node that hangs, says so in ScalingDown, keeps the machine and retries', async () => {
+    const cluster = await newCluster('stuck');
+    await client.mergePatch(kinds.controlPlane, cluster.key, { spec: { replicas: 3 } });
+    await cluster.waitForControlPlane('three Ready machines', readyWith(3));
+    for (const member of cluster.simulated?.members() ?? []) member.injectFault(K8SD_PATHS.removeNode, { kind: 'hang' }, 1);
+    const started = performance.now();
+    await client.mergePatch(kinds.controlPlane, cluster.key, { spec: { replicas: 1 } });
+    const stuck = await cluster.waitForControlPlane('ScalingDown to report the failed removal', (cp) => condition(cp, 'ScalingDown')?.reason === 'NodeRemovalFailed', 60_000);
+    durations['hanging remove-node reported'] = Math.round(performance.now() - started);
+    expect(condition(stuck, 'ScalingDown')?.message).toMatch(/removing node .* through k8sd failed: .*the machine is kept/);
+    expect(durations['hanging remove-node reported']).toBeGreaterThanOrEqual(5_000);
+    expect((await cluster.machines()).filter((machine) => !machine.metadata.deletionTimestamp)).toHaveLength(3);
+    await cluster.waitForControlPlane('one Ready machine after the retry', readyWith(1), 120_000);
+    durations['scale 3 → 1 through a hanging remove-node'] = Math.round(performance.now() - started);
+  }, 240_000);
+
+  it('adopts a standalone control plane machine of its cluster instead of creating one', async () => {
+    const cluster = await newCluster('adopt');
+    await cluster.waitForControlPlane('one Ready machine', readyWith(1));
+    await client.mergePatch(kinds.cluster, cluster.key, { spec: { paused: true } });
+    await cluster.waitForControlPlane('the Paused condition', (cp) => condition(cp, 'Paused')?.status === 'True');
+    const spec = (await cluster.controlPlane()).spec?.spec ?? {};
+    await client.create({ ...testKinds.infrastructureMachine, metadata: { name: 'adopt-standalone', namespace: bed.namespace }, spec: {} });
+    await client.create({ apiVersion: bootstrapApiVersion, kind: 'CK8sConfig', metadata: { name: 'adopt-standalone', namespace: bed.namespace }, spec } as KubeObject);
+    await client.create({
+      apiVersion: clusterApiVersion,
+      kind: 'Machine',
+      metadata: { name: 'adopt-standalone', namespace: bed.namespace, labels: { 'cluster.x-k8s.io/cluster-name': 'adopt', 'cluster.x-k8s.io/control-plane': '' } },
+      spec: {
+        clusterName: 'adopt',
+        version: 'v1.33.2',
+        bootstrap: { configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'CK8sConfig', name: 'adopt-standalone' } },
+        infrastructureRef: { apiGroup: testKinds.infrastructureMachine.apiVersion.split('/')[0], kind: testKinds.infrastructureMachine.kind, name: 'adopt-standalone' },
+      },
+    } as KubeObject);
+    await client.mergePatch(kinds.controlPlane, cluster.key, { spec: { replicas: 3 } });
+    const started = performance.now();
+    await client.mergePatch(kinds.cluster, cluster.key, { spec: { paused: false } });
+    await cluster.waitForControlPlane('three Ready machines, one of them adopted', readyWith(3));
+    durations['adopt + scale to 3'] = Math.round(performance.now() - started);
+    const adopted = (await cluster.machines()).find((machine) => machine.metadata.name === 'adopt-standalone');
+    expect(adopted?.metadata.ownerReferences?.find((owner) => owner.controller)).toMatchObject({ kind: 'CK8sControlPlane', name: 'adopt' });
+    expect(cluster.maximumMachinesSince(started)).toBe(3);
+  }, 240_000);
 });
