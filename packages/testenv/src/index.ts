@@ -16,3 +16,14 @@ export { readManifests, type KubernetesManifest } from './manifests';
 export { createTestNamespace, deleteTestNamespace } from './namespaces';
 export { freeLoopbackPort } from './ports';
 export { ManagedProcess, waitFor } from './processes';
+export {
+  testCrd,
+  contractCrd,
+  testInfrastructureProvider,
+  testProviderId,
+  OPEN_SCHEMA,
+  CAPI_V1BETA2_CONTRACT_LABELS,
+  type TestCrdOptions,
+  type TestCrdVersion,
+  type TestKind,
+} from './test-crds';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { installCrds } from './crds';
+import { testCrd } from './test-crds';
 import { createTestNamespace, deleteTestNamespace } from './namespaces';
 import { waitFor } from './processes';
 
@@ -12,34 +13,20 @@ export async function serverVersion(kubeConfig: KubeConfig): Promise<string> {
   return info.gitVersion;
 }
 
-const WIDGET_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.testenv.capi-ck8s.io' },
-  spec: {
-    group: 'testenv.capi-ck8s.io',
-    scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: { size: { type: 'integer', default: 3 }, colour: { type: 'string' } },
-              },
-            },
-          },
-        },
+const WIDGET_CRD = testCrd({
+  group: 'testenv.capi-ck8s.io',
+  kind: 'Widget',
+  versions: [
+    {
+      name: 'v1',
+      status: false,
+      schema: {
+        type: 'object',
+        properties: { spec: { type: 'object', properties: { size: { type: 'integer', default: 3 }, colour: { type: 'string' } } } },
       },
-    ],
-  },
-};
+    },
+  ],
+});
 
 /** Installs a CRD, creates an object, and returns it as read back (with the schema default applied). */
 export async function crdRoundTrip(kubeConfig: KubeConfig, namespace: string): Promise<Record<string, unknown>> {
