@@ -5,8 +5,16 @@ const T1 = T0 + 60_000;
 
 describe('setCondition', () => {
   it('sets lastTransitionTime when a condition first appears', () => {
-    const conditions = setCondition(undefined, { type: 'Ready', status: 'False', reason: 'Waiting' }, T0);
-    expect(conditions).toEqual([{ type: 'Ready', status: 'False', reason: 'Waiting', lastTransitionTime: '2026-01-01T00:00:00Z' }]);
+    const conditions = setCondition(undefined, { type: 'Ready', status: 'False', reason: 'Waiting', message: 'for the cluster' }, T0);
+    expect(conditions).toEqual([{ type: 'Ready', status: 'False', reason: 'Waiting', message: 'for the cluster', lastTransitionTime: '2026-01-01T00:00:00Z' }]);
+  });
+
+  it.each([
+    ['no message', undefined],
+    ['an empty message', ''],
+  ])('always writes message, empty with %s, because metav1.Condition requires it', (_case, message) => {
+    const [condition] = setCondition(undefined, { type: 'Ready', status: 'True', reason: 'Ready', ...(message === undefined ? {} : { message }) }, T0);
+    expect(condition).toHaveProperty('message', '');
   });
 
   it('keeps lastTransitionTime when only reason or message change, so an unchanged list stays equal', () => {

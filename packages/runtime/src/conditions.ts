@@ -43,7 +43,8 @@ export function setCondition(conditions: readonly Condition[] | undefined, input
     ...(input.observedGeneration === undefined ? {} : { observedGeneration: input.observedGeneration }),
     lastTransitionTime,
     reason: input.reason,
-    ...(input.message ? { message: input.message } : {}),
+    // metav1.Condition requires message (it may be empty); an absent one fails the CRD's schema validation.
+    message: input.message ?? '',
   };
   if (index >= 0) list[index] = next;
   else list.push(next);

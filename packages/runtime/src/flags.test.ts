@@ -41,6 +41,14 @@ describe('manager flags', () => {
   });
 
   it.each([
+    [['--leader-elect=true'], true],
+    [['--leader-elect=false'], false],
+    [['--leader-elect', '--leader-elect=false'], false],
+  ])('takes a boolean the Go way: %j', (argv, leaderElect) => {
+    expect(parseManagerFlags(argv).leaderElect).toBe(leaderElect);
+  });
+
+  it.each([
     [['--concurrency=0'], /--concurrency must be a positive integer/],
     [['--sync-period=10 minutes'], /duration "10 minutes" must look like/],
     [['--log-level=loud'], /--log-level must be one of/],

@@ -63,33 +63,46 @@ export interface FlagParsingOptions {
   extraOptions?: ParseArgsOptionsConfig;
 }
 
+const SHARED_OPTIONS = {
+  'leader-elect': { type: 'boolean' },
+  'metrics-bind-address': { type: 'string' },
+  'health-probe-bind-address': { type: 'string' },
+  'webhook-port': { type: 'string' },
+  'webhook-cert-dir': { type: 'string' },
+  namespace: { type: 'string' },
+  'watch-filter': { type: 'string' },
+  'sync-period': { type: 'string' },
+  concurrency: { type: 'string' },
+  'log-level': { type: 'string' },
+} as const satisfies ParseArgsOptionsConfig;
+
+/**
+ * Go's flag package, which upstream providers and their charts follow, also accepts "--flag=true|false" for a
+ * boolean; node's parseArgs does not, so those become "--flag" and "--no-flag".
+ */
+export function goStyleBooleans(argv: readonly string[], options: ParseArgsOptionsConfig): string[] {
+  return argv.map((argument) => {
+    const match = /^--([^=]+)=(.*)$/.exec(argument);
+    const name = match?.[1] ?? '';
+    if (!match || options[name]?.type !== 'boolean') return argument;
+    if (match[2] === 'true') return `--${name}`;
+    if (match[2] === 'false') return `--no-${name}`;
+    throw new Error(`--${name} must be true or false (got "${match[2]}")`);
+  });
+}
+
+export type ExtraFlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
 /** Parses the shared flags (and a provider's own, into `extra`). */
 export function parseManagerFlags(
   argv: readonly string[],
   { defaults = DEFAULT_FLAGS, extraOptions = {} }: FlagParsingOptions = {},
-): ManagerFlags & { extra: Record<string, string | boolean | (string | boolean)[] | undefined> } {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...extraOptions,
-      'leader-elect': { type: 'boolean' },
-      'metrics-bind-address': { type: 'string' },
-      'health-probe-bind-address': { type: 'string' },
-      'webhook-port': { type: 'string' },
-      'webhook-cert-dir': { type: 'string' },
-      namespace: { type: 'string' },
-      'watch-filter': { type: 'string' },
-      'sync-period': { type: 'string' },
-      concurrency: { type: 'string' },
-      'log-level': { type: 'string' },
-    },
-  });
+): ManagerFlags & { extra: ExtraFlagValues } {
+  const options = { ...extraOptions, ...SHARED_OPTIONS };
+  const { values } = parseArgs({ args: goStyleBooleans(argv, options), strict: true, allowPositionals: false, allowNegative: true, options });
   const logLevel = values['log-level'] ?? defaults.logLevel;
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
-  const shared = new Set(['leader-elect', 'metrics-bind-address', 'health-probe-bind-address', 'webhook-port', 'webhook-cert-dir', 'namespace', 'watch-filter', 'sync-period', 'concurrency', 'log-level']);
-  const extra = Object.fromEntries(Object.entries(values).filter(([name]) => !shared.has(name)));
+  const extra = Object.fromEntries(Object.entries(values).filter(([name]) => !Object.hasOwn(SHARED_OPTIONS, name)));
   const flags: ManagerFlags = {
     leaderElect: values['leader-elect'] ?? defaults.leaderElect,
     metricsBindAddress: values['metrics-bind-address'] ?? defaults.metricsBindAddress,

@@ -19,6 +19,24 @@ interface ListPage<T> {
 }
 
 /** Page size for list calls, as client-go's pager uses. */
+export interface DeleteOptions {
+  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** The DeleteOptions body, or none when every option is left to the apiserver's default. */
+export function deleteOptionsBody(options: DeleteOptions): Record<string, unknown> | undefined {
+  const preconditions = Object.fromEntries(Object.entries(options.preconditions ?? {}).filter(([, value]) => value !== undefined));
+  const hasPreconditions = Object.keys(preconditions).length > 0;
+  if (!options.propagationPolicy && !hasPreconditions) return undefined;
+  return {
+    kind: 'DeleteOptions',
+    apiVersion: 'v1',
+    ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
+    ...(hasPreconditions ? { preconditions } : {}),
+  };
+}
+
 export const LIST_PAGE_SIZE = 500;
 
 /**
@@ -146,15 +164,14 @@ export class ObjectClient {
     return this.mergePatch(refOf(original), objectKey(original), lockTo({ status: statusPatch }, original, true), 'status');
   }
 
-  /** Deletes the object; `false` when it was already gone. */
-  async delete(ref: KindRef, key: ObjectKey, options: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' } = {}): Promise<boolean> {
+  /**
+   * Deletes the object; `false` when it was already gone. Preconditions make the apiserver refuse (409) to delete
+   * another incarnation (uid) or a version other than the one a decision was based on (resourceVersion).
+   */
+  async delete(ref: KindRef, key: ObjectKey, options: DeleteOptions = {}): Promise<boolean> {
     const info = await this.resources.resolve(ref);
     try {
-      await this.rest.request({
-        method: 'DELETE',
-        path: resourcePath(info, key),
-        body: options.propagationPolicy ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy } : undefined,
-      });
+      await this.rest.request({ method: 'DELETE', path: resourcePath(info, key), body: deleteOptionsBody(options) });
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 
@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 export interface Listener {
   listen(options: { host: string; port: number }): Promise<string>;
   close(): PromiseLike<undefined> | Promise<void>;
-  server: { address(): AddressInfo | string | null };
+  server: Server;
 }
 
 /** A named check; throwing or resolving false means unhealthy. */

@@ -20,6 +20,7 @@ import { kindId, type KindRef, type KubeObject } from '../objects';
 import { CertWatcher, type ServingCertificate } from '../webhook/cert-watcher';
 import { type SelfManagedCertificateOptions, SelfManagedCertificates } from '../webhook/self-managed-certificates';
 import { WebhookServer } from '../webhook/server';
+import { ConnectionDrain } from '../connection-drain';
 import { type Check, type Listener, metricsServer, probeServer } from './http-endpoints';
 import { MetricsAuthorizer, secureMetricsServer, selfSignedServingCertificate } from './secure-metrics';
 
@@ -76,7 +77,7 @@ export class Manager {
   private readonly controllers: Controller[] = [];
   private readonly liveness = new Map<string, Check>([['ping', () => true]]);
   private readonly readiness = new Map<string, Check>([['ping', () => true]]);
-  private readonly servers: Listener[] = [];
+  private readonly servers: { listener: Listener; drain: ConnectionDrain }[] = [];
   private readonly abort = new AbortController();
   private certWatcher: CertWatcher | undefined;
   private renewalTimer: Timer | undefined;
@@ -197,7 +198,7 @@ export class Manager {
     this.metricsCertWatcher?.stop();
     await this.webhooks.stop();
     await this.cache.stop();
-    await Promise.all(this.servers.map((server) => server.close()));
+    await Promise.all(this.servers.map(({ listener, drain }) => drain.close(() => listener.close())));
     await this.rest.close();
     this.phase = 'stopped';
     this.logger.info('manager stopped');
@@ -296,14 +297,15 @@ export class Manager {
   }
 
   private async listen(server: Listener, address: { host: string; port: number }): Promise<void> {
+    const drain = new ConnectionDrain(server.server);
     await server.listen(address);
-    this.servers.push(server);
+    this.servers.push({ listener: server, drain });
   }
 
   /** Bound ports of the probe and metrics servers (in that order, skipping disabled ones), for tests with port 0. */
   endpointPorts(): number[] {
-    return this.servers.map((server) => {
-      const address = server.server.address();
+    return this.servers.map(({ listener }) => {
+      const address = listener.server.address();
       return typeof address === 'object' && address ? address.port : 0;
     });
   }

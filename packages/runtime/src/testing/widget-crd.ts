@@ -1,3 +1,4 @@
+import { testCrd } from '@capi-ck8s/testenv';
 import type { Condition } from '../conditions';
 import { kindRef, type KubeObject } from '../objects';
 
@@ -9,30 +10,19 @@ export type Widget = KubeObject & {
 
 export const WIDGET = kindRef<Widget>('widgets.runtime-test.capi-ck8s.io/v1', 'Widget');
 
-export const widgetCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.widgets.runtime-test.capi-ck8s.io' },
-  spec: {
-    group: 'widgets.runtime-test.capi-ck8s.io',
-    names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: { type: 'object', properties: { size: { type: 'integer' } } },
-              status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-            },
-          },
+export const widgetCrd = testCrd({
+  group: 'widgets.runtime-test.capi-ck8s.io',
+  kind: 'Widget',
+  versions: [
+    {
+      name: 'v1',
+      schema: {
+        type: 'object',
+        properties: {
+          spec: { type: 'object', properties: { size: { type: 'integer' } } },
+          status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
         },
       },
-    ],
-  },
-};
+    },
+  ],
+});

@@ -2,7 +2,7 @@
 import jsonPatch from 'fast-json-patch';
 import type { StatusBody } from '../client/errors';
 import type { KubeObject } from '../objects';
-import { type FieldError, invalidStatus } from './field-errors';
+import { type AnyFieldError, invalidStatus } from './field-errors';
 
 export interface AdmissionRequest<T extends KubeObject = KubeObject> {
   uid: string;
@@ -38,7 +38,7 @@ export interface AdmissionReview<T extends KubeObject = KubeObject> {
 export type Defaulter<T extends KubeObject = KubeObject> = (object: T, request: AdmissionRequest<T>) => T | void | Promise<T | void>;
 
 export interface ValidationResult {
-  errors?: readonly FieldError[];
+  errors?: readonly AnyFieldError[];
   warnings?: readonly string[];
 }
 

@@ -20,6 +20,35 @@ export interface FieldError {
   detail?: string;
 }
 
+/**
+ * The same error in the short spelling validation code outside the runtime uses (the api package's rules): the
+ * type without its "FieldValue" prefix and `message` for the detail. Validators may return either form.
+ */
+export interface ShortFieldError {
+  type: 'NotFound' | 'Required' | 'Duplicate' | 'Invalid' | 'NotSupported' | 'Forbidden' | 'TooLong' | 'TooMany';
+  field: string;
+  value?: unknown;
+  message?: string;
+}
+
+export type AnyFieldError = FieldError | ShortFieldError;
+
+function isShortFieldError(error: AnyFieldError): error is ShortFieldError {
+  return !error.type.startsWith('FieldValue') && error.type !== 'InternalError';
+}
+
+/** One field error in apimachinery's spelling, whichever form it came in. */
+export function toFieldError(error: AnyFieldError): FieldError {
+  if (!isShortFieldError(error)) return error;
+  const type: FieldErrorType = `FieldValue${error.type}`;
+  return {
+    type,
+    field: error.field,
+    ...(WITHOUT_VALUE.has(type) || error.value === undefined ? {} : { value: error.value }),
+    ...(error.message ? { detail: error.message } : {}),
+  };
+}
+
 const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueNotFound: 'Not found',
   FieldValueRequired: 'Required value',
@@ -55,14 +84,15 @@ export const fieldErrors = {
 };
 
 /** The text after "field: " — "Invalid value: \"x\": must be ..." — as ErrorBody in apimachinery. */
-export function fieldErrorBody(error: FieldError): string {
+export function fieldErrorBody(anyError: AnyFieldError): string {
+  const error = toFieldError(anyError);
   let body = TYPE_TEXT[error.type];
   if (!WITHOUT_VALUE.has(error.type)) body += `: ${error.value === undefined ? 'null' : JSON.stringify(error.value)}`;
   if (error.detail) body += `: ${error.detail}`;
   return body;
 }
 
-export function formatFieldError(error: FieldError): string {
+export function formatFieldError(error: AnyFieldError): string {
   return `${error.field}: ${fieldErrorBody(error)}`;
 }
 
@@ -70,7 +100,8 @@ export function formatFieldError(error: FieldError): string {
  * The 422 Invalid status apimachinery's NewInvalid builds: the message names the object and lists every field
  * error (bracketed when there are several), and each error is also a structured cause.
  */
-export function invalidStatus(kind: { group: string; kind: string }, name: string, errors: readonly FieldError[]): StatusBody {
+export function invalidStatus(kind: { group: string; kind: string }, name: string, anyErrors: readonly AnyFieldError[]): StatusBody {
+  const errors = anyErrors.map(toFieldError);
   const qualifiedKind = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
   const listed = errors.map(formatFieldError);
   const summary = listed.length === 0 ? '' : `: ${listed.length === 1 ? listed[0] : `[${listed.join(', ')}]`}`;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { type CertificateAndKey, createCertificateAuthority, issueCertificate } from '@capi-ck8s/pki';
 import { pino } from 'pino';
 import { realClock } from '../clock';
@@ -135,6 +135,16 @@ describe('WebhookServer over HTTPS', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('stops while a client holds a TLS connection that never sent a request', async () => {
+    await server.start(await servingPair(ca));
+    const held = tlsConnect({ host: '127.0.0.1', port: server.port(), ca: ca.certPem });
+    await new Promise((resolve, reject) => held.once('secureConnect', resolve).once('error', reject));
+    const ended = new Promise((resolve) => held.once('close', resolve));
+    await server.stop();
+    await ended;
+    expect(server.isServing()).toBe(false);
   });
 
   it('rejects duplicate or relative paths', () => {

@@ -1,6 +1,7 @@
 import { Server as HttpsServer } from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { ConnectionDrain } from '../connection-drain';
 import type { RuntimeMetrics } from '../metrics/metrics';
 import { groupOf, type KindRef, type KubeObject } from '../objects';
 import { type AdmissionReview, type AdmissionResponse, type Defaulter, denied, runDefaulter, runValidator, type Validator } from './admission';
@@ -35,6 +36,7 @@ export function admissionPath(operation: 'mutate' | 'validate', kind: KindRef): 
 export class WebhookServer {
   private readonly handlers = new Map<string, Handler>();
   private app: FastifyInstance | undefined;
+  private drain: ConnectionDrain | undefined;
   private boundPort: number | undefined;
 
   constructor(private readonly options: WebhookServerOptions) {}
@@ -79,9 +81,11 @@ export class WebhookServer {
     for (const [path, handler] of this.handlers) {
       app.post(path, (request, reply) => this.serve(path, handler, request, reply));
     }
+    const drain = new ConnectionDrain(app.server);
     const address = await app.listen({ port: this.options.port, host: this.options.host ?? '0.0.0.0' });
     this.boundPort = Number(new URL(address).port);
     this.app = app;
+    this.drain = drain;
     this.options.logger.info({ port: this.boundPort, paths: this.paths() }, 'webhook server listening');
   }
 
@@ -101,9 +105,10 @@ export class WebhookServer {
   }
 
   async stop(): Promise<void> {
-    const app = this.app;
+    const { app, drain } = this;
     this.app = undefined;
-    await app?.close();
+    this.drain = undefined;
+    if (app) await drain?.close(() => app.close());
   }
 
   private register(path: string, handler: Handler): void {

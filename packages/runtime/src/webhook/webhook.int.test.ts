@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { type CertificateAndKey, createCertificateAuthority, issueCertificate } from '@capi-ck8s/pki';
-import { startControlPlane, type TestControlPlane } from '@capi-ck8s/testenv';
+import { startControlPlane, type TestControlPlane, testCrd } from '@capi-ck8s/testenv';
 import { pino } from 'pino';
 import { type Clock, FakeClock, realClock } from '../clock';
 import { ApiError } from '../client/errors';
@@ -27,40 +27,30 @@ type GadgetV2 = KubeObject & { spec: { size: { value: number; unit: 'in' }; colo
 const GADGET_V1 = kindRef<GadgetV1>('gadgets.runtime-test.capi-ck8s.io/v1', 'Gadget');
 const GADGET_V2 = kindRef<GadgetV2>('gadgets.runtime-test.capi-ck8s.io/v2', 'Gadget');
 
-const gadgetCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'gadgets.gadgets.runtime-test.capi-ck8s.io' },
-  spec: {
-    group: 'gadgets.runtime-test.capi-ck8s.io',
-    names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget', listKind: 'GadgetList' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { sizeInches: { type: 'integer' }, colour: { type: 'string' } } } } } },
-      },
-      {
-        name: 'v2',
-        served: true,
-        storage: false,
-        schema: {
-          openAPIV3Schema: {
+const gadgetCrd = testCrd({
+  group: 'gadgets.runtime-test.capi-ck8s.io',
+  kind: 'Gadget',
+  versions: [
+    {
+      name: 'v1',
+      status: false,
+      schema: { type: 'object', properties: { spec: { type: 'object', properties: { sizeInches: { type: 'integer' }, colour: { type: 'string' } } } } },
+    },
+    {
+      name: 'v2',
+      status: false,
+      schema: {
+        type: 'object',
+        properties: {
+          spec: {
             type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: { size: { type: 'object', properties: { value: { type: 'integer' }, unit: { type: 'string' } } }, colour: { type: 'string' } },
-              },
-            },
+            properties: { size: { type: 'object', properties: { value: { type: 'integer' }, unit: { type: 'string' } } }, colour: { type: 'string' } },
           },
         },
       },
-    ],
-  },
-};
+    },
+  ],
+});
 
 function webhookConfiguration(kind: 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration', path: string) {
   return {
