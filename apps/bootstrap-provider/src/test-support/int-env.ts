@@ -7,7 +7,7 @@ import { bootstrapApiVersion, type CK8sConfigSpec, clusterApiVersion, type Condi
 import { K8sdSimulator, type SimulatedCluster } from '@capi-ck8s/k8sd-sim';
 import { randomToken } from '@capi-ck8s/pki';
 import { createLogger, kindRef, type KubeObject, Manager, type ManagerFlags, ObjectClient, RestClient } from '@capi-ck8s/runtime';
-import { freeLoopbackPort, installCrds, startControlPlane, type TestControlPlane, waitFor } from '@capi-ck8s/testenv';
+import { freeLoopbackPort, installCrds, startControlPlane, type TestControlPlane, testProviderId, waitFor } from '@capi-ck8s/testenv';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { base64, type CK8sConfigObject, kinds, type Secret, secretText } from '../kinds';
 import { type BootstrapProviderOptions, cacheSelectors, setupBootstrapProvider } from '../setup';
@@ -17,7 +17,7 @@ const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const providerCrdFolder = join(appRoot, '..', '..', 'charts', 'bootstrap-provider', 'crds');
 
 export async function installAllCrds(kubeConfig: KubeConfig): Promise<void> {
-  await installCrds(kubeConfig, [providerCrdFolder, ...(testCrds as never[])]);
+  await installCrds(kubeConfig, [providerCrdFolder, ...testCrds]);
 }
 
 export function testClient(kubeConfig: KubeConfig): ObjectClient {
@@ -49,10 +49,6 @@ export function condition(object: { status?: { conditions?: Condition[] } } | un
 }
 
 const statusOf = kindRef<KubeObject & { status?: unknown }>;
-
-export function testProviderId(machineName: string): string {
-  return `test://${machineName}`;
-}
 
 /** A Cluster with its stand-in infrastructure and control plane objects, and helpers to play those providers. */
 export class ClusterFixture {

@@ -1,7 +1,7 @@
-import { type AdmissionRequest, formatFieldError, runDefaulter, runValidator } from '@capi-ck8s/runtime';
+import { type AdmissionRequest, runDefaulter, runValidator } from '@capi-ck8s/runtime';
 import type { CK8sConfigObject, CK8sConfigTemplateObject } from '../kinds';
 import { config } from '../test-support/objects';
-import { configDefaulter, configValidator, templateDefaulter, templateValidator, toAdmissionFieldError } from './ck8sconfig';
+import { configDefaulter, configValidator, templateDefaulter, templateValidator } from './ck8sconfig';
 
 function request<T extends CK8sConfigObject | CK8sConfigTemplateObject>(operation: 'CREATE' | 'UPDATE', object: T, oldObject?: T, dryRun = false): AdmissionRequest<T> {
   return {
@@ -68,17 +68,5 @@ describe('CK8sConfigTemplate validation webhook', () => {
     const dryRun = template('1.33-classic/edge', { 'topology.cluster.x-k8s.io/dry-run': '' });
     const response = await runValidator(request('UPDATE', dryRun, template('1.33-classic/stable'), true), templateValidator);
     expect(response.allowed).toBe(true);
-  });
-});
-
-describe('toAdmissionFieldError', () => {
-  it.each([
-    [{ field: 'spec.a', type: 'Invalid', message: 'must be x', value: 3 }, 'spec.a: Invalid value: 3: must be x'],
-    [{ field: 'spec.b', type: 'Required', message: 'must be set' }, 'spec.b: Required value: must be set'],
-    [{ field: 'spec.c', type: 'Forbidden', message: 'no', value: 'v' }, 'spec.c: Forbidden: no'],
-    [{ field: 'spec.d', type: 'NotSupported', message: 'supported values: "http"', value: 'ftp' }, 'spec.d: Unsupported value: "ftp": supported values: "http"'],
-    [{ field: 'spec.e', type: 'Duplicate', message: 'once', value: '/a' }, 'spec.e: Duplicate value: "/a": once'],
-  ] as const)('%j', (error, text) => {
-    expect(formatFieldError(toAdmissionFieldError(error))).toBe(text);
   });
 });
