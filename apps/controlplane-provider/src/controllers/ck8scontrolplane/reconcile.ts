@@ -1,5 +1,5 @@
 // The CK8sControlPlane reconcile: an ordered list of phases, any of which may end the pass, then one status write.
-import { ck8sControlPlaneConditions as conditionTypes, controlPlaneFinalizer } from '@capi-ck8s/api';
+import { ck8sControlPlaneConditions as conditionTypes, clusterApiVersion, controlPlaneFinalizer } from '@capi-ck8s/api';
 import { done, hasFinalizer, isBeingDeleted, type ObjectKey, type ReconcileContext, type Reconciler, requeueAfter, type Result } from '@capi-ck8s/runtime';
 import { kinds, type ClusterObject, type ControlPlaneObject } from '../../kinds';
 import { decideNextStep, type NextAction, type NextStep } from './decide';
@@ -9,7 +9,7 @@ import { createMachine } from './phases/create-machine';
 import { reconcileDelete } from './phases/delete';
 import { infrastructureTemplate } from './phases/infrastructure-template';
 import { controlPlaneEndpoint, reconcileKubeconfig } from './phases/kubeconfig';
-import { adoptMachines, ownedMachines } from './phases/machines';
+import { adoptMachines, ownedMachineObjects, ownedMachines } from './phases/machines';
 import { pausedBecause } from './phases/pause';
 import { infrastructureWait } from './phases/wait-infrastructure';
 import { applyRemediationBookkeeping } from './phases/remediation-bookkeeping';
@@ -20,9 +20,20 @@ import { ControlPlaneScope } from './scope';
 import { nextStatus, type PassReport } from './status';
 import type { InfrastructureObject } from '../../kinds';
 
+function ownerClusterName(controlPlane: ControlPlaneObject): string | undefined {
+  return controlPlane.metadata.ownerReferences?.find((reference) => reference.kind === 'Cluster' && reference.apiVersion.startsWith('cluster.x-k8s.io/'))?.name;
+}
+
+/**
+ * The owner Cluster. A control plane being deleted still needs its cluster's name (its Machines carry it) when the
+ * Cluster object is already gone; without any owner it never created a Machine.
+ */
 function ownerCluster(deps: ReconcileDependencies, controlPlane: ControlPlaneObject): ClusterObject | undefined {
-  const owner = controlPlane.metadata.ownerReferences?.find((reference) => reference.kind === 'Cluster' && reference.apiVersion.startsWith('cluster.x-k8s.io/'));
-  return owner ? deps.cache.get(kinds.cluster, { namespace: controlPlane.metadata.namespace ?? '', name: owner.name }) : undefined;
+  const namespace = controlPlane.metadata.namespace ?? '';
+  const name = ownerClusterName(controlPlane);
+  const cluster = name ? deps.cache.get(kinds.cluster, { namespace, name }) : undefined;
+  if (cluster || !isBeingDeleted(controlPlane)) return cluster;
+  return { apiVersion: clusterApiVersion, kind: 'Cluster', metadata: { namespace, name: name ?? controlPlane.metadata.name ?? '' } };
 }
 
 export function controlPlaneReconciler(deps: ReconcileDependencies): Reconciler {
@@ -55,8 +66,7 @@ export function controlPlaneReconciler(deps: ReconcileDependencies): Reconciler 
 }
 
 async function deletionPhases(deps: ReconcileDependencies, pass: Pass, report: PassReport): Promise<Result> {
-  const machines = (await ownedMachines(deps, pass)).map((parts) => parts.machine);
-  const wait = await reconcileDelete(deps, pass, machines);
+  const wait = await reconcileDelete(deps, pass, await ownedMachineObjects(deps, pass));
   if (!wait) return done;
   report.deleting = wait;
   return requeueAfter(wait.retryAfterMs);
@@ -68,8 +78,9 @@ function waited(report: PassReport, wait: PhaseWait): Result {
 }
 
 /**
- * In order: infrastructure template, the cluster's infrastructure, cluster CAs, cluster token, control plane endpoint, kubeconfig, adoption, the
- * owned Machines, syncMachines, the workload cluster, then the one action decideNextStep picks.
+ * In order: infrastructure template, the cluster's infrastructure, cluster CAs, cluster token, control plane
+ * endpoint, kubeconfig, adoption, the owned Machines, syncMachines, the workload cluster, then the one action
+ * decideNextStep picks.
  */
 async function phases(deps: ReconcileDependencies, pass: Pass, report: PassReport, context: ReconcileContext): Promise<Result> {
   const template = await infrastructureTemplate(deps, pass);

@@ -76,9 +76,14 @@ async function infrastructureMachineOf(deps: ReconcileDependencies, machine: Mac
   return deps.client.find(kindRef<InfrastructureObject>(apiVersion, reference.kind), { namespace: machine.metadata.namespace ?? '', name: reference.name });
 }
 
+/** The Machines this control plane controls, alone (deletion needs no more). */
+export async function ownedMachineObjects(deps: ReconcileDependencies, pass: Pass): Promise<MachineObject[]> {
+  return (await listControlPlaneMachines(deps, pass)).filter((machine) => isControlledBy(machine, pass.controlPlane));
+}
+
 /** The Machines this control plane controls, each with its CK8sConfig and infrastructure machine when they exist. */
 export async function ownedMachines(deps: ReconcileDependencies, pass: Pass): Promise<OwnedMachineInput[]> {
-  const machines = (await listControlPlaneMachines(deps, pass)).filter((machine) => isControlledBy(machine, pass.controlPlane));
+  const machines = await ownedMachineObjects(deps, pass);
   const templateApiVersion = pass.controlPlane.spec?.machineTemplate?.infrastructureTemplate.apiVersion;
   return Promise.all(
     machines.map(async (machine) => {
