@@ -1,7 +1,7 @@
 // The chart's RBAC proven by use: `helm install` of charts/bootstrap-provider into the shared environment, then the
 // bundled dist/main.js run with the arguments of the chart's Deployment and as the chart's ServiceAccount
-// (impersonation), through a whole bootstrap. Any permission the chart lacks shows up as a forbidden request in the
-// provider's log, which is what this file exists to catch.
+// (impersonation), through a whole bootstrap, certificate expiry and an in-place upgrade. Any permission the chart
+// lacks shows up as a forbidden request in the provider's log, which is what this file exists to catch.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { load } from 'js-yaml';
 import { impersonatingKubeconfig, installChart, leaderElectionId, providerObjectNames, serviceAccountUser, uninstallChart } from '@capi-ck8s/charts';
+import { annotations } from '@capi-ck8s/api';
 import { kindRef, type KubeObject } from '@capi-ck8s/runtime';
 import { createTestNamespace, deleteTestNamespace, freeLoopbackPort, ManagedProcess, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -150,7 +151,8 @@ beforeAll(async () => {
   [providerNamespace, clustersNamespace, workload] = await Promise.all([
     createTestNamespace(kubeConfig, 'cabpck-chart'),
     createTestNamespace(kubeConfig, 'cabpck-chart-clusters'),
-    WorkloadCluster.start(),
+    // Short snap refreshes: the bundled provider polls them on its default 5 s period.
+    WorkloadCluster.start({ snapRefreshDurationMs: 500 }),
     installAllCrds(kubeConfig),
   ]).then(([system, clusters, started]) => [system, clusters, started] as const);
   await installChart(env.kubeconfigPath, 'bootstrap-provider', {
@@ -293,12 +295,35 @@ describe("the bundled bootstrap provider run as the chart's ServiceAccount", () 
     for (const name of ['chart-cp-0', 'chart-cp-1', 'chart-worker-0']) {
       await waitFor(
         `the certificates expiry annotation on Machine ${name}`,
-        async () => (await admin.get(kinds.machine, { namespace: clustersNamespace, name })).metadata.annotations?.['machine.cluster.x-k8s.io/certificates-expiry'],
+        async () => (await admin.get(kinds.machine, { namespace: clustersNamespace, name })).metadata.annotations?.[annotations.certificatesExpiry],
         { timeoutMs: 30_000, intervalMs: 100 },
       );
     }
     expectNoDeniedRequest();
   }, 100_000);
+
+  it("upgrades a Machine in place through its node's k8sd, recording annotations and events", async () => {
+    const key = { namespace: clustersNamespace, name: 'chart-worker-0' };
+    await admin.mergePatch(kinds.machine, key, { metadata: { annotations: { [annotations.inPlaceUpgradeTo]: 'channel=1.34-classic/stable' } } });
+    const upgraded = await failingOnDenial(
+      waitFor(
+        'the in-place upgrade of chart-worker-0 to finish',
+        async () => {
+          const values = (await admin.get(kinds.machine, key)).metadata.annotations ?? {};
+          return values[annotations.inPlaceUpgradeRelease] ? values : undefined;
+        },
+        { timeoutMs: 45_000, intervalMs: 100 },
+      ),
+    );
+    expect(upgraded).toMatchObject({ [annotations.inPlaceUpgradeStatus]: 'done', [annotations.inPlaceUpgradeRelease]: 'channel=1.34-classic/stable' });
+    expect(running.simulated.node('chart-worker-0')?.snap.channel).toBe('1.34-classic/stable');
+    const events = await admin.list(kindRef<KubeObject & { reason?: string }>('v1', 'Event'), {
+      namespace: clustersNamespace,
+      fieldSelector: 'involvedObject.name=chart-worker-0',
+    });
+    expect(events.map((event) => event.reason)).toEqual(expect.arrayContaining(['InPlaceUpgradeInProgress', 'InPlaceUpgradeDone']));
+    expectNoDeniedRequest();
+  }, 60_000);
 
   it("serves secure metrics, reviewing a scraper bound to the chart's metrics-reader role", async () => {
     await admin.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'scraper', namespace: providerNamespace } });
