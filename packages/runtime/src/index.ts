@@ -1,5 +1,6 @@
 export { type Clock, type Timer, realClock, sleep, FakeClock } from './clock';
 export * from './objects';
+export * from './core-kinds';
 export * from './ownership';
 export * from './conditions';
 export { ApiError, type StatusBody, isNotFound, isConflict, isAlreadyExists, isGone } from './client/errors';

@@ -4,13 +4,9 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/errors';
 import type { ObjectClient } from '../client/object-client';
+import { base64, coreKinds, type Secret, secretText } from '../core-kinds';
 import { type KubeObject, kindRef } from '../objects';
 import type { ServingCertificate } from './cert-watcher';
-
-interface Secret extends KubeObject {
-  type?: string;
-  data?: Record<string, string>;
-}
 
 interface WebhookConfiguration extends KubeObject {
   webhooks?: { name: string; clientConfig: { caBundle?: string } & Record<string, unknown> }[];
@@ -20,7 +16,6 @@ interface CustomResourceDefinition extends KubeObject {
   spec: { conversion?: { strategy?: string; webhook?: { clientConfig?: { caBundle?: string } } } };
 }
 
-const SECRET = kindRef<Secret>('v1', 'Secret');
 const MUTATING = kindRef<WebhookConfiguration>('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration');
 const VALIDATING = kindRef<WebhookConfiguration>('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration');
 const CRD = kindRef<CustomResourceDefinition>('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
@@ -77,15 +72,15 @@ export class SelfManagedCertificates {
   async ensure(): Promise<ManagedCertificate> {
     const { secret: secretKey, renewBeforeDays = 30 } = this.options;
     const dnsNames = serviceDnsNames(this.options.service);
-    const stored = await this.client.find(SECRET, secretKey);
+    const stored = await this.client.find(coreKinds.secret, secretKey);
     const current = stored && decode(stored);
     if (current && certificateStillGood(current.certPem, dnsNames, this.clock.now(), renewBeforeDays)) return current;
     const issued = await this.issue(dnsNames, current?.caPem && current.caKeyPem ? { certPem: current.caPem, keyPem: current.caKeyPem } : undefined);
     const data = {
-      'tls.crt': b64(issued.certPem),
-      'tls.key': b64(issued.keyPem),
-      'ca.crt': b64(issued.caPem),
-      'ca.key': b64(issued.caKeyPem),
+      'tls.crt': base64(issued.certPem),
+      'tls.key': base64(issued.keyPem),
+      'ca.crt': base64(issued.caPem),
+      'ca.key': base64(issued.caKeyPem),
     };
     try {
       if (stored) await this.client.update<Secret>({ ...stored, data });
@@ -95,7 +90,7 @@ export class SelfManagedCertificates {
     } catch (error) {
       // Another replica wrote first: use what it stored so that every replica serves the same chain.
       if (!isConflict(error) && !isAlreadyExists(error)) throw error;
-      const winner = decode(await this.client.get(SECRET, secretKey));
+      const winner = decode(await this.client.get(coreKinds.secret, secretKey));
       if (!winner) throw new Error(`secret ${secretKey.namespace}/${secretKey.name} lacks tls.crt, tls.key or ca.crt`);
       return winner;
     }
@@ -103,7 +98,7 @@ export class SelfManagedCertificates {
 
   /** Writes the CA bundle into every configured webhook configuration and CRD (skipping ones already right). */
   async injectCaBundle(caPem: string): Promise<void> {
-    const caBundle = b64(caPem);
+    const caBundle = base64(caPem);
     for (const [kind, names] of [
       [MUTATING, this.options.mutatingWebhookConfigurations ?? []],
       [VALIDATING, this.options.validatingWebhookConfigurations ?? []],
@@ -134,12 +129,8 @@ export class SelfManagedCertificates {
   }
 }
 
-function b64(text: string): string {
-  return Buffer.from(text).toString('base64');
-}
-
 function decode(secret: Secret): (ManagedCertificate & { caKeyPem?: string }) | undefined {
-  const field = (name: string): string | undefined => (secret.data?.[name] ? Buffer.from(secret.data[name], 'base64').toString('utf8') : undefined);
+  const field = (name: string): string | undefined => secretText(secret, name);
   const certPem = field('tls.crt');
   const keyPem = field('tls.key');
   const caPem = field('ca.crt');
