@@ -6,14 +6,13 @@ import {
   type CK8sControlPlaneTemplate,
   defaultCK8sControlPlane,
   defaultCK8sControlPlaneTemplate,
-  type FieldError as ApiFieldError,
   isTopologyDryRunRequest,
   validateCK8sControlPlane,
   validateCK8sControlPlaneScale,
   validateCK8sControlPlaneTemplate,
   webhookPath,
 } from '@capi-ck8s/api';
-import type { Defaulter, FieldError, FieldErrorType, KubeObject, ObjectClient, ValidationResult, Validator, WebhookServer } from '@capi-ck8s/runtime';
+import type { Defaulter, KubeObject, ObjectClient, Validator, WebhookServer } from '@capi-ck8s/runtime';
 import { kinds, type ControlPlaneObject } from '../kinds';
 
 export type ControlPlaneTemplateObject = CK8sControlPlaneTemplate & KubeObject;
@@ -32,30 +31,13 @@ export const webhookPaths = {
   validateTemplate: webhookPath('validate', ck8sControlPlaneTemplateResource),
 } as const;
 
-const runtimeErrorTypes: Record<ApiFieldError['type'], FieldErrorType> = {
-  Invalid: 'FieldValueInvalid',
-  Required: 'FieldValueRequired',
-  Forbidden: 'FieldValueForbidden',
-  NotSupported: 'FieldValueNotSupported',
-  Duplicate: 'FieldValueDuplicate',
-};
-
-function toAdmissionFieldError(error: ApiFieldError): FieldError {
-  const type = runtimeErrorTypes[error.type];
-  const value = type === 'FieldValueRequired' || type === 'FieldValueForbidden' ? {} : { value: error.value };
-  return { type, field: error.field, ...value, detail: error.message };
-}
-
-function result(errors: readonly ApiFieldError[]): ValidationResult {
-  return { errors: errors.map(toAdmissionFieldError) };
-}
-
 export const controlPlaneDefaulter: Defaulter<ControlPlaneObject> = (controlPlane) => defaultCK8sControlPlane(controlPlane) as ControlPlaneObject;
 export const templateDefaulter: Defaulter<ControlPlaneTemplateObject> = (template) => defaultCK8sControlPlaneTemplate(template) as ControlPlaneTemplateObject;
 
+// The api package's field errors go to the runtime as they are: its admission responses read that spelling too.
 export const controlPlaneValidator: Validator<ControlPlaneObject> = {
-  validateCreate: (controlPlane) => result(validateCK8sControlPlane(controlPlane)),
-  validateUpdate: (old, controlPlane) => result(validateCK8sControlPlane(controlPlane, old)),
+  validateCreate: (controlPlane) => ({ errors: validateCK8sControlPlane(controlPlane) }),
+  validateUpdate: (old, controlPlane) => ({ errors: validateCK8sControlPlane(controlPlane, old) }),
 };
 
 /** `kubectl scale` and autoscalers: the Scale's replicas checked against the stored control plane. */
@@ -63,15 +45,15 @@ export function scaleValidator(client: ObjectClient): Validator<ScaleObject> {
   return {
     validateUpdate: async (_old, scale, request) => {
       const stored = await client.get(kinds.controlPlane, { namespace: request.namespace ?? '', name: request.name ?? '' });
-      return result(validateCK8sControlPlaneScale(scale.spec?.replicas ?? 0, stored));
+      return { errors: validateCK8sControlPlaneScale(scale.spec?.replicas ?? 0, stored) };
     },
   };
 }
 
 export const templateValidator: Validator<ControlPlaneTemplateObject> = {
-  validateCreate: (template) => result(validateCK8sControlPlaneTemplate(template)),
+  validateCreate: (template) => ({ errors: validateCK8sControlPlaneTemplate(template) }),
   validateUpdate: (old, template, request) =>
-    result(validateCK8sControlPlaneTemplate(template, old, { topologyDryRun: isTopologyDryRunRequest(request.dryRun, template) })),
+    ({ errors: validateCK8sControlPlaneTemplate(template, old, { topologyDryRun: isTopologyDryRunRequest(request.dryRun, template) }) }),
 };
 
 export function registerControlPlaneWebhooks(server: WebhookServer, client: ObjectClient): void {
