@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { clusterApiVersion, type CK8sControlPlaneSpec, controlPlaneApiVersion, type Condition } from '@capi-ck8s/api';
 import { K8sdSimulator, type SimulatedCluster } from '@capi-ck8s/k8sd-sim';
 import { createLogger, kindRef, type KubeObject, Manager, type ManagerFlags, ObjectClient, RestClient } from '@capi-ck8s/runtime';
-import { createTestNamespace, freeLoopbackPort, installCrds, startControlPlane, type TestControlPlane, waitFor } from '@capi-ck8s/testenv';
+import { createTestNamespace, freeLoopbackPort, installCrds, startControlPlane, type TestControlPlane, testProviderId, waitFor } from '@capi-ck8s/testenv';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { base64, type ControlPlaneObject, kinds, type MachineObject, type Secret, secretText } from '../kinds';
 import { cacheSelectors, type ControlPlaneProviderOptions, setupControlPlaneProvider } from '../setup';
@@ -19,7 +19,7 @@ const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..',
 const crdFolders = [join(repositoryRoot, 'charts', 'controlplane-provider', 'crds'), join(repositoryRoot, 'charts', 'bootstrap-provider', 'crds')];
 
 export async function installAllCrds(kubeConfig: KubeConfig): Promise<void> {
-  await installCrds(kubeConfig, [...crdFolders, ...(testCrds as never[])]);
+  await installCrds(kubeConfig, [...crdFolders, ...testCrds]);
 }
 
 export function testClient(kubeConfig: KubeConfig): ObjectClient {
@@ -249,7 +249,7 @@ export class ClusterUnderTest {
     const key = { namespace: this.namespace, name: machine.spec.infrastructureRef.name };
     const infrastructure = await this.client.find(kind, key);
     if (!infrastructure || infrastructure.spec?.['providerID']) return;
-    await this.client.mergePatch(kind, key, { spec: { providerID: `test://${machine.metadata.name ?? ''}` } });
+    await this.client.mergePatch(kind, key, { spec: { providerID: testProviderId(machine.metadata.name ?? '') } });
     await this.client.mergePatch(kind, key, { status: { initialization: { provisioned: true } } }, 'status');
   }
 
@@ -273,7 +273,7 @@ export class ClusterUnderTest {
       apiVersion: 'v1',
       kind: 'Node',
       metadata: { name, labels: { 'node-role.kubernetes.io/control-plane': '' } },
-      spec: { providerID: `test://${name}` },
+      spec: { providerID: testProviderId(name) },
     } as KubeObject);
     await this.patchNodeStatus(name, !this.notReady.has(name), address);
     await workloadClient
