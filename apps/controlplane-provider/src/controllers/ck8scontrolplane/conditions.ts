@@ -1,4 +1,5 @@
-// The runtime's setCondition leaves `message` out when empty; the api's (metav1) Condition type requires it.
+// The runtime's setCondition always writes `message`, but its Condition type still declares it optional while the
+// api's (metav1) Condition requires it: this bridges the types until the runtime's type says what it writes.
 import type { Condition as ApiCondition } from '@capi-ck8s/api';
 import type { Condition } from '@capi-ck8s/runtime';
 
