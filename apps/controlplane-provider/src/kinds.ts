@@ -9,7 +9,9 @@ import {
   type Machine,
   type MachinePool,
 } from '@capi-ck8s/api';
-import { type KubeObject, kindRef } from '@capi-ck8s/runtime';
+import { coreKinds, type KubeObject, kindRef } from '@capi-ck8s/runtime';
+
+export { base64, type ConfigMap, type Secret, secretText } from '@capi-ck8s/runtime';
 
 // The api package's types leave metadata optional (they mirror the CRD schema); objects read from the apiserver
 // always carry it, which is what the runtime's KubeObject states.
@@ -18,15 +20,6 @@ export type CK8sConfigObject = CK8sConfig & KubeObject;
 export type ClusterObject = Cluster & KubeObject;
 export type MachineObject = Machine & KubeObject;
 export type MachinePoolObject = MachinePool & KubeObject;
-
-export interface Secret extends KubeObject {
-  type?: string;
-  data?: Record<string, string>;
-}
-
-export interface ConfigMap extends KubeObject {
-  data?: Record<string, string>;
-}
 
 /** An infrastructure machine or template: only metadata and spec are read, everything else passes through. */
 export interface InfrastructureObject extends KubeObject {
@@ -39,16 +32,6 @@ export const kinds = {
   cluster: kindRef<ClusterObject>(clusterApiVersion, 'Cluster'),
   machine: kindRef<MachineObject>(clusterApiVersion, 'Machine'),
   machinePool: kindRef<MachinePoolObject>(clusterApiVersion, 'MachinePool'),
-  secret: kindRef<Secret>('v1', 'Secret'),
-  configMap: kindRef<ConfigMap>('v1', 'ConfigMap'),
+  ...coreKinds,
   node: kindRef<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>('v1', 'Node'),
 } as const;
-
-export function secretText(secret: Secret | undefined, key: string): string | undefined {
-  const encoded = secret?.data?.[key];
-  return encoded === undefined || encoded === '' ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
-}
-
-export function base64(text: string): string {
-  return Buffer.from(text).toString('base64');
-}
