@@ -35,12 +35,12 @@ describe('setCondition', () => {
 });
 
 describe('summarize', () => {
-  const condition = (type: string, status: Condition['status'], reason: string, message?: string): Condition => ({
+  const condition = (type: string, status: Condition['status'], reason: string, message = ''): Condition => ({
     type,
     status,
     reason,
     lastTransitionTime: formatTime(T0),
-    ...(message ? { message } : {}),
+    message,
   });
 
   it.each([

@@ -5,10 +5,11 @@ export interface Condition {
   observedGeneration?: number;
   lastTransitionTime: string;
   reason: string;
-  message?: string;
+  /** Required by metav1.Condition (it may be empty). */
+  message: string;
 }
 
-export type ConditionInput = Omit<Condition, 'lastTransitionTime'>;
+export type ConditionInput = Omit<Condition, 'lastTransitionTime' | 'message'> & { message?: string };
 
 const REASON_PATTERN = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
 

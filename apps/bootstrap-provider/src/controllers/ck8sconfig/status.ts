@@ -59,7 +59,6 @@ export function nextStatus(config: CK8sConfigObject, observations: Observations,
       ? { dataSecretName, initialization: { ...previous.initialization, dataSecretCreated: true }, ready: true }
       : {}),
     ...(succeeded && generation !== undefined ? { observedGeneration: generation } : {}),
-    // metav1.Condition requires message (empty allowed); the runtime's setCondition leaves an empty one out.
-    conditions: conditions.map((condition) => ({ ...condition, message: condition.message ?? '' })),
+    conditions,
   };
 }

@@ -13,7 +13,6 @@ import { type Condition, type ConditionInput, setCondition } from '@capi-ck8s/ru
 import type { ControlPlaneObject } from '../../kinds';
 import { observedLastRemediation, type NextStep } from './decide';
 import { listNames } from './decide/verdict';
-import { asApiConditions } from './conditions';
 import type { PhaseWait } from './dependencies';
 import type { ControlPlaneScope } from './scope';
 
@@ -233,7 +232,7 @@ export function nextStatus(controlPlane: ControlPlaneObject, report: PassReport,
   return {
     ...previous,
     ...(scope ? counters(scope, ready, previous) : {}),
-    conditions: asApiConditions(conditions),
+    conditions,
     selector: controlPlaneSelector(clusterName),
     ...(generation === undefined ? {} : { observedGeneration: generation }),
   };

@@ -5,7 +5,6 @@ import { annotations, machineCoreConditions } from '@capi-ck8s/api';
 import { type Condition, findCondition, mutableCopy, removeCondition, setCondition } from '@capi-ck8s/runtime';
 import { kinds, type MachineObject } from '../../../kinds';
 import type { RemediationPlan } from '../decide';
-import { asApiConditions } from '../conditions';
 import type { Pass, ReconcileDependencies } from '../dependencies';
 import type { ControlPlaneScope } from '../scope';
 
@@ -17,7 +16,7 @@ async function patchConditions(
   const current = await deps.client.find(kinds.machine, { namespace: machine.metadata.namespace ?? '', name: machine.metadata.name ?? '' });
   if (!current) return;
   const updated = mutableCopy(current);
-  updated.status = { ...updated.status, conditions: asApiConditions(change(current.status?.conditions)) };
+  updated.status = { ...updated.status, conditions: change(current.status?.conditions) };
   await deps.client.patchStatus(current, updated);
 }
 

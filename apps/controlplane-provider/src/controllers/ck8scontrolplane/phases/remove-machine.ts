@@ -6,7 +6,6 @@ import { annotations, clusterObjectNames, effectivePorts, machineCoreConditions,
 import { mutableCopy, setCondition } from '@capi-ck8s/runtime';
 import { kinds, secretText } from '../../../kinds';
 import { formatRemediationData, type RemediationData } from '../decide';
-import { asApiConditions } from '../conditions';
 import type { Pass, ReconcileDependencies } from '../dependencies';
 import type { ControlPlaneMachine } from '../scope';
 
@@ -66,11 +65,11 @@ export async function remediateMachine(deps: ReconcileDependencies, pass: Pass, 
     const marked = mutableCopy(current);
     marked.status = {
       ...marked.status,
-      conditions: asApiConditions(setCondition(
+      conditions: setCondition(
         current.status?.conditions,
         { type: machineCoreConditions.ownerRemediated, status: 'False', reason: 'RemediationInProgress', message: 'the control plane is deleting this machine; a replacement follows' },
         deps.clock.now(),
-      )),
+      ),
     };
     await deps.client.patchStatus(current, marked);
   }
