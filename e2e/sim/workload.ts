@@ -121,9 +121,29 @@ const k8sdProxy = { namespace: 'kube-system', name: 'k8sd-proxy' };
 const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 const HEARTBEAT_MS = 1000;
 
-function readyCondition(status: 'True' | 'Unknown', reason: string, message: string): Record<string, string> {
+/** The reasons a healthy kubelet gives for its pressure conditions. */
+const noPressureReasons: Record<string, string> = {
+  MemoryPressure: 'KubeletHasSufficientMemory',
+  DiskPressure: 'KubeletHasNoDiskPressure',
+  PIDPressure: 'KubeletHasSufficientPID',
+};
+
+/**
+ * The conditions a kubelet posts: Ready plus the pressure conditions, which Cluster API's NodeHealthy needs reported
+ * (without them the Machine is never Ready). A stopped kubelet's Node gets Unknown for all of them, as the node
+ * lifecycle controller sets.
+ */
+function kubeletConditions(ready: 'True' | 'Unknown', reason: string, message: string): Record<string, string>[] {
   const now = new Date().toISOString();
-  return { type: 'Ready', status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now };
+  const times = { lastHeartbeatTime: now, lastTransitionTime: now };
+  return [
+    { type: 'Ready', status: ready, reason, message, ...times },
+    ...Object.entries(noPressureReasons).map(([type, healthyReason]) =>
+      ready === 'True'
+        ? { type, status: 'False', reason: healthyReason, message: `kubelet reports no ${type} (simulated)`, ...times }
+        : { type, status: 'Unknown', reason, message, ...times },
+    ),
+  ];
 }
 
 interface Running {
@@ -266,7 +286,7 @@ export class SimulatedWorkloadCluster {
       await this.evaluateQuorum();
       if (this.running?.serving && node.nodeName) {
         // What the node lifecycle controller reports once a kubelet stops posting status (done at once here).
-        await this.patchNodeStatus(node.nodeName, { conditions: [readyCondition('Unknown', 'NodeStatusUnknown', 'Kubelet stopped posting node status.')] }).catch(
+        await this.patchNodeStatus(node.nodeName, { conditions: kubeletConditions('Unknown', 'NodeStatusUnknown', 'Kubelet stopped posting node status.') }).catch(
           () => undefined,
         );
       }
@@ -344,7 +364,7 @@ export class SimulatedWorkloadCluster {
         { type: 'InternalIP', address: k8sdNode.address },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: node.kubelet.port } },
-      conditions: [readyCondition('True', 'KubeletReady', 'kubelet is posting ready status (simulated)')],
+      conditions: kubeletConditions('True', 'KubeletReady', 'kubelet is posting ready status (simulated)'),
       nodeInfo: nodeInfo(node),
     });
     await this.ensureProxyPod(node);

@@ -218,7 +218,10 @@ export class SimulatedCluster {
     }
     const role: NodeRole = request.worker ? 'worker' : 'control-plane';
     const now = this.clock.now().getTime();
-    const existing = this.joinTokens.find((token) => token.name === name && token.role === role && token.expiresAt > now);
+    // A named request gets the pending token for that name again; an unnamed one always gets a fresh token, as
+    // k8sd issues one per request — two workers asking at once must not share a single-use token.
+    const existing =
+      name === '' ? undefined : this.joinTokens.find((token) => token.name === name && token.role === role && token.expiresAt > now);
     if (existing) return existing.token;
     const ttlMs = request.ttl > 0 ? request.ttl / NANOSECONDS_PER_MILLISECOND : DEFAULT_JOIN_TOKEN_TTL_MS;
     const token = { token: `sim-${role}-${randomBytes(16).toString('hex')}`, name, role, expiresAt: now + ttlMs };

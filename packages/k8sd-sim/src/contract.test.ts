@@ -44,8 +44,11 @@ describe('k8sd contract', () => {
     await expect(client.generateJoinToken({ name, worker: false })).resolves.toBe(token);
   });
 
-  it('issues a worker join token for any hostname (empty name)', async () => {
-    await expect(client.generateJoinToken({ name: '', worker: true })).resolves.toMatch(/\S/);
+  it('issues a fresh worker join token for any hostname (empty name) on every request', async () => {
+    const first = await client.generateJoinToken({ name: '', worker: true });
+    expect(first).toMatch(/\S/);
+    // Two workers of one MachineDeployment ask before either joins; a shared single-use token would strand one.
+    await expect(client.generateJoinToken({ name: '', worker: true })).resolves.not.toBe(first);
   });
 
   it('refuses a wrong cluster token with 401 "invalid token"', async () => {
