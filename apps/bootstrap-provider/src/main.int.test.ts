@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { kindRef, type KubeObject } from '@capi-ck8s/runtime';
-import { createTestNamespace, freeLoopbackPort, ManagedProcess, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
+import { createTestNamespace, freeLoopbackPort, ManagedProcess, sharedEnvironment, waitForProcessReady } from '@capi-ck8s/testenv';
 import { kinds } from './kinds';
 import { ClusterFixture, installAllCrds, testClient, WorkloadCluster } from './test-support/int-env';
 import { registerProviderWebhooks, removeProviderWebhooks, servingCertificateDir } from './test-support/webhooks';
@@ -61,14 +61,7 @@ beforeAll(async () => {
     logFile: join(folder, 'provider.log'),
   });
   provider.start();
-  await waitFor(
-    'the bundled provider to become ready',
-    async () => {
-      if (!provider.isRunning()) throw new Error(`the provider exited:\n${provider.logTail()}`);
-      return (await fetch(`http://127.0.0.1:${ports.health}/readyz`)).ok ? true : undefined;
-    },
-    { timeoutMs: 30_000, intervalMs: 100, explain: () => provider.logTail() },
-  );
+  await waitForProcessReady(provider, `http://127.0.0.1:${ports.health}/readyz`);
   webhookConfigurations = await registerProviderWebhooks(kubeConfig, namespace, `https://127.0.0.1:${ports.webhook}`, certificates.caPem);
 }, 180_000);
 

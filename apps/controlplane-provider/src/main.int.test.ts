@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { controlPlaneApiVersion } from '@capi-ck8s/api';
 import { createCertificateAuthority, issueCertificate } from '@capi-ck8s/pki';
 import { ApiError, kindRef, RestClient } from '@capi-ck8s/runtime';
-import { freeLoopbackPort, ManagedProcess, registerWebhooks, sharedEnvironment, waitFor } from '@capi-ck8s/testenv';
+import { freeLoopbackPort, ManagedProcess, registerWebhooks, sharedEnvironment, waitForProcessReady } from '@capi-ck8s/testenv';
 import { kinds, type ControlPlaneObject } from './kinds';
 import { ProviderTestBed } from './test-support/int-env';
 import { testKinds } from './test-support/test-crds';
@@ -73,14 +73,7 @@ beforeAll(async () => {
     logFile: join(folder, 'provider.log'),
   });
   provider.start();
-  await waitFor(
-    'the bundled provider to become ready',
-    async () => {
-      if (!provider.isRunning()) throw new Error(`the provider exited:\n${provider.logTail()}`);
-      return (await fetch(`http://127.0.0.1:${ports.health}/readyz`)).ok ? true : undefined;
-    },
-    { timeoutMs: 30_000, intervalMs: 100, explain: () => provider.logTail() },
-  );
+  await waitForProcessReady(provider, `http://127.0.0.1:${ports.health}/readyz`);
   const name = `cacpck-${namespace}`;
   webhookNames.push(name);
   await registerWebhooks(

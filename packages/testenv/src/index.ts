@@ -15,7 +15,7 @@ export { registerWebhooks, pointWebhooksAt, type WebhookTarget } from './webhook
 export { readManifests, type KubernetesManifest } from './manifests';
 export { createTestNamespace, deleteTestNamespace } from './namespaces';
 export { freeLoopbackPort } from './ports';
-export { ManagedProcess, waitFor } from './processes';
+export { ManagedProcess, waitFor, waitForProcessReady } from './processes';
 export {
   testCrd,
   contractCrd,

@@ -22,6 +22,10 @@ export class ManagedProcess {
 
   constructor(private readonly options: ManagedProcessOptions) {}
 
+  get name(): string {
+    return this.options.name;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -85,4 +89,16 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
+}
+
+/** Waits until a started process answers 200 on an HTTP readiness URL; fails at once, with its log, if it exits. */
+export async function waitForProcessReady(process: ManagedProcess, readyUrl: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    `${process.name} to become ready`,
+    async () => {
+      if (!process.isRunning()) throw new Error(`${process.name} exited:\n${process.logTail()}`);
+      return (await fetch(readyUrl)).ok ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 100, explain: () => process.logTail() },
+  );
 }
